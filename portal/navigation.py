@@ -1,0 +1,58 @@
+"""The main navigation: each entry says who may see it. Apps add entries as they land."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import UserScope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    icon: str
+    audience: str = "members"  # members: anyone signed in; office: office+admin; admin
+
+    def visible_to(self, scope: UserScope) -> bool:
+        if not scope.is_authenticated:
+            return False
+        if self.audience == "admin":
+            return scope.is_admin
+        if self.audience == "office":
+            return scope.writes_all
+        if self.audience == "readers":  # office, auditor, admin
+            return scope.sees_all
+        return True
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("workbench", _("工作台"), "workbench", "house"),
+    NavItem("units", _("单位"), "responsibilities:unit-list", "diagram-3"),
+    NavItem("enterprises", _("生产经营单位"), "responsibilities:enterprise-list", "buildings"),
+    NavItem(
+        "accounts", _("账号管理"), "responsibilities:account-list", "people", audience="office"
+    ),
+    NavItem("api", _("接口文档"), "api-docs", "braces", audience="readers"),
+    NavItem("admin", _("系统管理"), "admin:index", "gear", audience="admin"),
+]
+
+
+def nav_for(scope: UserScope, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible_to(scope):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append(
+            {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active}
+        )
+    return items

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResponsibilitiesConfig(AppConfig):
+    name = "responsibilities"
+    verbose_name = _("责任体系")
