@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -75,6 +76,9 @@ class OrgUnit(PortalModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("responsibilities:unit-detail", args=[self.pk])
+
     @property
     def display_name(self):
         return self.short_name or self.name
@@ -144,6 +148,9 @@ class Membership(PortalModel):
 
     def __str__(self):
         return f"{self.unit} · {self.user.get_username()}（{self.get_role_display()}）"
+
+    def get_absolute_url(self):
+        return self.unit.get_absolute_url()
 
     @classmethod
     def scope_q(cls, scope, action):
@@ -230,6 +237,9 @@ class SupervisionDuty(PortalModel):
     def __str__(self):
         return f"{self.industry} · {self.get_kind_display()}：{self.unit}"
 
+    def get_absolute_url(self):
+        return reverse("responsibilities:duty-list")
+
     @classmethod
     def scope_q(cls, scope, action):
         return Q() if action == "view" else None
@@ -257,9 +267,21 @@ class Grid(PortalModel):
     def __str__(self):
         return f"{self.township.display_name} · {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("responsibilities:grid-detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.township_id and self.township.kind != UnitKind.TOWNSHIP:
+            raise ValidationError({"township": _("网格只能划在镇街区内。")})
+
     @classmethod
     def scope_q(cls, scope, action):
         return Q(township_id__in=scope.township_ids)
+
+    def scope_allows_add(self, scope):
+        return self.township_id in scope.township_ids
 
 
 class GridOfficer(PortalModel):
@@ -290,9 +312,15 @@ class GridOfficer(PortalModel):
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"
 
+    def get_absolute_url(self):
+        return self.grid.get_absolute_url()
+
     @classmethod
     def scope_q(cls, scope, action):
         return Q(grid__township_id__in=scope.township_ids)
+
+    def scope_allows_add(self, scope):
+        return self.grid_id is not None and self.grid.township_id in scope.township_ids
 
 
 class Enterprise(PortalModel):
