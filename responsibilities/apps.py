@@ -8,4 +8,4 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         # API modules register their viewsets with portal.api.router on import.
-        pass
+        from .api import units  # noqa: F401
