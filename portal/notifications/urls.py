@@ -1,2 +1,10 @@
+from django.urls import path
+
+from .views import NotificationListView, NotificationMarkAllReadView, NotificationMarkReadView
+
 app_name = "notifications"
-urlpatterns = []
+urlpatterns = [
+    path("", NotificationListView.as_view(), name="list"),
+    path("<int:pk>/read/", NotificationMarkReadView.as_view(), name="mark-read"),
+    path("read-all/", NotificationMarkAllReadView.as_view(), name="mark-all-read"),
+]
