@@ -8,4 +8,4 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         # API modules register their viewsets with portal.api.router on import.
-        from .api import units  # noqa: F401
+        from .api import enterprises, units  # noqa: F401
