@@ -395,14 +395,23 @@ class Enterprise(PortalModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("responsibilities:enterprise-detail", args=[self.pk])
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
         errors = {}
         if self.township_id and self.township.kind != UnitKind.TOWNSHIP:
             errors["township"] = _("所属镇街区必须是镇街区。")
+        if self.grid_id and self.township_id and self.grid.township_id != self.township_id:
+            errors["grid"] = _("网格“%(grid)s”不在所属镇街区内。") % {"grid": self.grid.code}
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("经纬度须同时填写。")
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = _("纬度应在-90到90之间。")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = _("经度应在-180到180之间。")
         if errors:
             raise ValidationError(errors)
 
