@@ -131,6 +131,9 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     if scope.read_only:
         return queryset.none()
     q = model.scope_q(scope, action) if scope.is_unit_member else None
+    if q is not None and not q:
+        # Q() means every row; Q() | grants would drop it and leave only the grants.
+        return queryset
     grants = _grant_q(model, scope, action)
     return queryset.filter(grants if q is None else (q | grants))
 
