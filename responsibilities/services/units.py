@@ -70,8 +70,8 @@ def _clean_aliases(value) -> list[str]:
     return out
 
 
-def _check_unit_rules(unit: OrgUnit) -> None:
-    """Rules across rows: no parent cycles, and no name a directive could read two ways."""
+def org_unit_check(unit: OrgUnit) -> None:
+    """Rules across rows (also shown early by the admin's form): no parent cycles, and no name a directive could read two ways."""
     errors = {}
     seen, parent = {unit.pk}, unit.parent
     while parent is not None:
@@ -121,7 +121,7 @@ def org_unit_create(*, actor, **fields) -> OrgUnit:
     _apply(unit, fields)
     require(actor, "add", unit)
     unit.full_clean()
-    _check_unit_rules(unit)
+    org_unit_check(unit)
     _stamp(unit, actor)
     unit.save()
     org_unit_ensure_group(unit=unit)
@@ -141,7 +141,7 @@ def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
             labels = "、".join(str(unit._meta.get_field(n).verbose_name) for n in sorted(forbidden))
             raise PermissionDenied(_("本单位人员只能修改联系方式，不能修改：%s") % labels)
     unit.full_clean()
-    _check_unit_rules(unit)
+    org_unit_check(unit)
     if changed:
         _stamp(unit, actor)
         unit.save()
