@@ -139,7 +139,9 @@ def duty_table(*, user) -> list[dict]:
 
 def grid_list(*, user, action: str = "view") -> QuerySet[Grid]:
     return restrict(
-        Grid.objects.select_related("township").annotate(officer_count=Count("officers")),
+        Grid.objects.select_related("township")
+        .annotate(officer_count=Count("officers"))
+        .order_by("township__sort_order", "code"),
         user,
         action,
     )

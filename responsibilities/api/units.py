@@ -258,7 +258,11 @@ class SupervisionDutyViewSet(PortalViewSet):
 class GridViewSet(PortalViewSet):
     """网格 — supervision grids inside a township."""
 
-    queryset = Grid.objects.select_related("township").annotate(officer_count=Count("officers"))
+    queryset = (
+        Grid.objects.select_related("township")
+        .annotate(officer_count=Count("officers"))
+        .order_by("township__sort_order", "code")  # Meta.ordering is dropped under GROUP BY
+    )
     serializer_class = GridSerializer
     filterset_class = GridFilterSet
     ordering_fields = ["code", "name"]
