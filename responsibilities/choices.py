@@ -44,3 +44,13 @@ class GridOfficerRole(models.TextChoices):
     CHIEF = "chief", _("网格长")
     OFFICER = "officer", _("网格员")
     SPECIALIST = "specialist", _("专职监管员")
+
+
+class AccountRole(models.TextChoices):
+    """The role an account is created with: a unit role, or a global role (admins only)."""
+
+    STAFF = "staff", _("填报员")
+    LEADER = "leader", _("负责人")
+    OFFICE = "office", _("安委办")
+    AUDITOR = "auditor", _("审计/考核（只读）")
+    ADMIN = "admin", _("系统管理员")
