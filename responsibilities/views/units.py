@@ -3,13 +3,13 @@ supervision duties. Each view parses input, calls one selector or service, and r
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from portal.permissions import can, restrict, user_scope
@@ -30,23 +30,41 @@ from ..forms.units import (
 from ..models import Grid, GridOfficer, Industry, Membership, OrgUnit
 from ..services import units as services
 
+
+class ExportLinkMixin:
+    """The 导出Excel link of a list: the generic export of ``export_name`` with the filters.
+
+    The base list template reverses ``export_url_name`` without arguments, which the
+    generic ``reports:export <name>`` URL cannot use, so the link is given ready-made.
+    """
+
+    export_name: str = ""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        url = reverse("reports:export", args=[self.export_name])
+        query = ctx.get("querystring", "")
+        ctx["export_href"] = f"{url}?{query}" if query else url
+        return ctx
+
+
 # --- units ------------------------------------------------------------------------------------
 
 
-class OrgUnitListView(PortalListView):
+class OrgUnitListView(ExportLinkMixin, PortalListView):
     model = OrgUnit
     filterset_class = OrgUnitFilterSet
     template_name = "responsibilities/units/list.html"
     columns = [
-        ("name", _("名称")),
-        ("short_name", _("简称")),
-        ("kind", _("类别")),
-        ("is_committee_member", _("安委会成员单位")),
-        ("contact_person", _("联系人")),
-        ("phone", _("电话")),
+        ("name", gettext_lazy("名称")),
+        ("short_name", gettext_lazy("简称")),
+        ("kind", gettext_lazy("类别")),
+        ("is_committee_member", gettext_lazy("安委会成员单位")),
+        ("contact_person", gettext_lazy("联系人")),
+        ("phone", gettext_lazy("电话")),
     ]
     create_url_name = "responsibilities:unit-create"
-    export_url_name = None  # set once the shared export lands (see responsibilities/exports.py)
+    export_name = "units"  # responsibilities/exports.py
 
     def base_queryset(self):
         return OrgUnit.objects.all()
@@ -60,20 +78,20 @@ class OrgUnitDetailView(PortalDetailView):
     template_name = "responsibilities/units/detail.html"
     edit_url_name = "responsibilities:unit-edit"
     fields = [
-        ("name", _("单位名称")),
-        ("short_name", _("简称")),
-        ("aliases", _("别名")),
-        ("kind", _("类别")),
-        ("parent", _("上级单位")),
-        ("code", _("区划/机构代码")),
-        ("is_committee_member", _("安委会成员单位")),
-        ("contact_person", _("联系人")),
-        ("phone", _("联系电话")),
-        ("email", _("电子邮箱")),
-        ("address", _("地址")),
-        ("population", _("常住人口")),
-        ("area_km2", _("面积（平方公里）")),
-        ("is_active", _("启用")),
+        ("name", gettext_lazy("单位名称")),
+        ("short_name", gettext_lazy("简称")),
+        ("aliases", gettext_lazy("别名")),
+        ("kind", gettext_lazy("类别")),
+        ("parent", gettext_lazy("上级单位")),
+        ("code", gettext_lazy("区划/机构代码")),
+        ("is_committee_member", gettext_lazy("安委会成员单位")),
+        ("contact_person", gettext_lazy("联系人")),
+        ("phone", gettext_lazy("联系电话")),
+        ("email", gettext_lazy("电子邮箱")),
+        ("address", gettext_lazy("地址")),
+        ("population", gettext_lazy("常住人口")),
+        ("area_km2", gettext_lazy("面积（平方公里）")),
+        ("is_active", gettext_lazy("启用")),
     ]
 
     def base_queryset(self):
@@ -128,7 +146,7 @@ def _members_context(request, unit, form=None):
 class OrgUnitCreateView(PortalCreateView):
     model = OrgUnit
     form_class = OrgUnitForm
-    success_message = _("单位已创建。")
+    success_message = gettext_lazy("单位已创建。")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can(request.user, "add", OrgUnit()):
@@ -144,7 +162,7 @@ class OrgUnitCreateView(PortalCreateView):
 
 class OrgUnitUpdateView(PortalUpdateView):
     model = OrgUnit
-    success_message = _("单位信息已保存。")
+    success_message = gettext_lazy("单位信息已保存。")
 
     def get_form_class(self):
         if user_scope(self.request.user).writes_all:
@@ -172,7 +190,6 @@ class MembershipAddView(LoginRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 form = None
-                messages.success(request, _("已添加成员。"))
         return _members_response(request, unit, form)
 
 
@@ -184,7 +201,6 @@ class MembershipRemoveView(LoginRequiredMixin, View):
             unit_id=pk,
         )
         services.membership_remove(actor=request.user, membership=membership)
-        messages.success(request, _("已移除成员。"))
         return _members_response(request, membership.unit)
 
 
@@ -199,19 +215,19 @@ def _members_response(request, unit, form=None):
 # --- grids ------------------------------------------------------------------------------------
 
 
-class GridListView(PortalListView):
+class GridListView(ExportLinkMixin, PortalListView):
     model = Grid
     filterset_class = GridFilterSet
     template_name = "responsibilities/grids/list.html"
     columns = [
-        ("name", _("网格名称")),
-        ("code", _("网格编码")),
-        ("township", _("镇街区")),
-        ("community", _("村居/社区")),
-        ("officer_count", _("网格员人数")),
+        ("name", gettext_lazy("网格名称")),
+        ("code", gettext_lazy("网格编码")),
+        ("township", gettext_lazy("镇街区")),
+        ("community", gettext_lazy("村居/社区")),
+        ("officer_count", gettext_lazy("网格员人数")),
     ]
     create_url_name = "responsibilities:grid-create"
-    export_url_name = None
+    export_name = "grids"
 
     def get_queryset(self):
         return selectors.grid_list(user=self.request.user)
@@ -226,10 +242,10 @@ class GridDetailView(PortalDetailView):
     template_name = "responsibilities/grids/detail.html"
     edit_url_name = "responsibilities:grid-edit"
     fields = [
-        ("name", _("网格名称")),
-        ("code", _("网格编码")),
-        ("township", _("镇街区")),
-        ("community", _("村居/社区")),
+        ("name", gettext_lazy("网格名称")),
+        ("code", gettext_lazy("网格编码")),
+        ("township", gettext_lazy("镇街区")),
+        ("community", gettext_lazy("村居/社区")),
     ]
 
     def base_queryset(self):
@@ -263,7 +279,7 @@ def _officers_response(request, grid, form=None):
 class GridCreateView(PortalCreateView):
     model = Grid
     form_class = GridForm
-    success_message = _("网格已创建。")
+    success_message = gettext_lazy("网格已创建。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -281,7 +297,7 @@ class GridCreateView(PortalCreateView):
 class GridUpdateView(PortalUpdateView):
     model = Grid
     form_class = GridForm
-    success_message = _("网格已保存。")
+    success_message = gettext_lazy("网格已保存。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -342,7 +358,7 @@ class DutyEditView(PortalCreateView):
     model = Industry
     form_class = SupervisionDutyForm
     template_name = "responsibilities/duties/form.html"
-    success_message = _("监管分工已保存。")
+    success_message = gettext_lazy("监管分工已保存。")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -395,3 +395,47 @@ def test_admin_shows_enterprise_object_permissions(cast, client):
     client.force_login(cast.admin)
     url = f"/admin/responsibilities/enterprise/{enterprise.pk}/permissions/"
     assert client.get(url).status_code == 200
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _csv(response):
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_unit_export_follows_the_list_filters(cast, client):
+    cast.houzhen_unit.phone = "=1+2"
+    cast.houzhen_unit.save()
+    client.force_login(cast.zhujian)
+    list_page = client.get(reverse("responsibilities:unit-list"), {"kind": "township"})
+    assert list_page.context["export_href"] == "/reports/export/units/?kind=township"
+    response = client.get("/reports/export/units/", {"kind": "township", "format": "csv"})
+    lines = _csv(response).splitlines()
+    assert lines[0].startswith("单位名称,简称,别名,类别")
+    assert {line.split(",")[0] for line in lines[1:]} == {"侯镇", "羊口镇"}
+    assert "'=1+2" in _csv(client.get("/reports/export/units/", {"q": "侯镇", "format": "csv"}))
+
+
+def test_grid_export_lists_officers_and_respects_scope(cast, client):
+    own = GridFactory(township=cast.houzhen_unit, code="HZ01")
+    GridOfficerFactory(grid=own, name="王网格长", role="chief", phone="13800000000")
+    GridOfficerFactory(grid=own, name="赵网格员", role="officer")
+    GridFactory(township=cast.yangkou_unit, code="YK01")
+    client.force_login(cast.houzhen)
+    text = _csv(client.get("/reports/export/grids/", {"format": "csv"}))
+    assert "HZ01" in text and "YK01" not in text
+    assert "王网格长（13800000000）" in text and "赵网格员" in text
+
+
+def test_grid_export_as_xlsx_opens(cast, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    GridFactory(township=cast.houzhen_unit, code="HZ09")
+    client.force_login(cast.office)
+    response = client.get("/reports/export/grids/")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "网格编码" and rows[1][0] == "HZ09"
