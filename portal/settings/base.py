@@ -201,12 +201,12 @@ STORAGES = {
 if env("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible storage for uploads (MinIO, OSS, COS); credentials from AWS_* variables.
     # django-storages reads the bucket from settings; keys from AWS_ACCESS_KEY_ID and
-    # AWS_SECRET_ACCESS_KEY in the environment (boto3's chain) unless set here.
+    # AWS_SECRET_ACCESS_KEY in the environment (boto3's chain). Empty means unset.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")
-    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME")
-    AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE")  # "path" for MinIO
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+    AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or None  # "path" for MinIO
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
 
