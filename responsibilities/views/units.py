@@ -106,6 +106,11 @@ class OrgUnitDetailView(PortalDetailView):
             enterprise_counts=_enterprise_links(
                 unit, selectors.org_unit_enterprise_counts(user=user, unit=unit)
             ),
+            grid_count=(
+                selectors.grid_list(user=user).filter(township=unit).count()
+                if unit.is_township
+                else None
+            ),
             **_members_context(self.request, unit),
         )
         return ctx
@@ -126,7 +131,7 @@ def _enterprise_links(unit, counts):
         {
             "label": labels[kind],
             "count": counts[kind],
-            "url": f"{base}?{kind}_supervisor={unit.pk}" if base else None,
+            "url": f"{base}?{kind}_supervisor={unit.pk}&is_active=true" if base else None,
         }
         for kind in ("territorial", "industry", "professional")
     ]

@@ -439,3 +439,17 @@ def test_grid_export_as_xlsx_opens(cast, client):
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][0] == "网格编码" and rows[1][0] == "HZ09"
+
+
+def test_township_detail_counts_its_enterprises_and_grids(cast, client):
+    from tests.responsibilities.factories import EnterpriseFactory
+
+    EnterpriseFactory(township=cast.houzhen_unit)
+    EnterpriseFactory(township=cast.houzhen_unit, is_active=False)
+    GridFactory(township=cast.houzhen_unit)
+    client.force_login(cast.houzhen)
+    response = client.get(cast.houzhen_unit.get_absolute_url())
+    counts = {row["label"]: row for row in response.context["enterprise_counts"]}
+    assert counts["属地监管"]["count"] == 1
+    assert f"territorial_supervisor={cast.houzhen_unit.pk}" in counts["属地监管"]["url"]
+    assert response.context["grid_count"] == 1
