@@ -70,3 +70,43 @@ class GridExporter(Exporter):
             Prefetch("officers", queryset=officers, to_attr="export_officers")
         )
         return GridFilterSet(params, queryset=grids).qs
+
+
+@register
+class EnterpriseExporter(Exporter):
+    """生产经营单位名录 — the roster as the list shows it; the columns are the import
+    template's, so an exported sheet can be corrected and imported again."""
+
+    name = "enterprises"
+    title = "生产经营单位名录"
+    columns = [
+        Column("单位名称", "name", width=32),
+        Column("统一社会信用代码", "credit_code", width=22),
+        Column("行业", "industry.name", width=16),
+        Column("所属镇街区", "township.name", width=12),
+        Column("网格编码", "grid.code", width=12),
+        Column("地址", "address", width=36),
+        Column("纬度", "latitude"),
+        Column("经度", "longitude"),
+        Column("法定代表人", "legal_representative"),
+        Column("安全负责人", "safety_contact"),
+        Column("联系电话", "phone", width=16),
+        Column("企业规模", "scale"),
+        Column("从业人员数", "employees"),
+        Column("高危行业", "is_high_risk"),
+        Column("人员密集场所", "is_crowded_place"),
+        Column("属地监管单位", "territorial_supervisor.name", width=16),
+        Column("行业主管部门", "industry_supervisor.name", width=16),
+        Column("专业监管部门", "professional_supervisor.name", width=16),
+        Column("在营", "is_active"),
+    ]
+
+    def get_queryset(self, user, params):
+        from types import SimpleNamespace
+
+        from .filters.enterprises import EnterpriseFilterSet
+        from .services.enterprises import enterprise_list
+
+        # The FilterSet narrows its choices through the user, as on the page.
+        request = SimpleNamespace(user=user)
+        return EnterpriseFilterSet(params, queryset=enterprise_list(user=user), request=request).qs

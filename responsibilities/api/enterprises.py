@@ -82,14 +82,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class EnterpriseViewSet(PortalViewSet):
     """生产经营单位名录. DELETE takes an enterprise off the active roster (the office only)."""
 
-    queryset = Enterprise.objects.select_related(
-        "industry",
-        "township",
-        "grid",
-        "territorial_supervisor",
-        "industry_supervisor",
-        "professional_supervisor",
-    )
+    queryset = Enterprise.objects.select_related(*services.ENTERPRISE_RELATED)
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     ordering_fields = ["name", "credit_code", "updated_at"]

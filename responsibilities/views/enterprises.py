@@ -29,19 +29,10 @@ from ..models import Enterprise, OrgUnit
 from ..resources import enterprise_import_template
 from ..services import enterprises as services
 
-ENTERPRISE_RELATED = (
-    "industry",
-    "township",
-    "grid",
-    "territorial_supervisor",
-    "industry_supervisor",
-    "professional_supervisor",
-)
-
 
 def enterprise_queryset():
-    """The roster with everything a row shows, so a page costs the same at any size."""
-    return Enterprise.objects.select_related(*ENTERPRISE_RELATED)
+    """The roster with everything a row shows (the base views apply ``restrict``)."""
+    return Enterprise.objects.select_related(*services.ENTERPRISE_RELATED)
 
 
 def may_create_enterprises(user) -> bool:

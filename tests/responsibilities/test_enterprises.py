@@ -422,3 +422,61 @@ def test_api_delete_deactivates_and_is_the_offices_only(cast):
     assert api.delete(reverse("enterprise-detail", args=[enterprise.pk])).status_code == 204
     enterprise.refresh_from_db()
     assert enterprise.is_active is False
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _export(client, **params):
+    from io import BytesIO
+
+    import openpyxl
+
+    response = client.get(reverse("reports:export", args=["enterprises"]), params)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    return content, list(openpyxl.load_workbook(BytesIO(content)).active.values)
+
+
+def test_export_follows_the_list_filters_and_the_users_scope(cast, client):
+    EnterpriseFactory(township=cast.houzhen_unit, name="侯镇高危企业", is_high_risk=True)
+    EnterpriseFactory(township=cast.houzhen_unit, name="侯镇普通企业")
+    EnterpriseFactory(township=cast.yangkou_unit, name="羊口高危企业", is_high_risk=True)
+
+    client.force_login(cast.office)
+    page = client.get(reverse("responsibilities:enterprise-list"), {"is_high_risk": "true"})
+    assert page.context["enterprise_export_url"] == "/reports/export/enterprises/?is_high_risk=true"
+    _content, rows = _export(client, is_high_risk="true")
+    assert rows[0][:4] == ("单位名称", "统一社会信用代码", "行业", "所属镇街区")
+    assert {r[0] for r in rows[1:]} == {"侯镇高危企业", "羊口高危企业"}
+
+    client.force_login(cast.houzhen)
+    _content, rows = _export(client)
+    assert {r[0] for r in rows[1:]} == {"侯镇高危企业", "侯镇普通企业"}
+
+
+def test_an_exported_sheet_imports_again_as_updates(cast, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from responsibilities.services.enterprises import enterprises_import
+
+    grid = GridFactory(township=cast.houzhen_unit, code="HZ-RT-01")
+    EnterpriseFactory(
+        township=cast.houzhen_unit,
+        grid=grid,
+        scale="small",
+        is_high_risk=True,
+        latitude="36.880000",
+        longitude="118.790000",
+        industry_supervisor=cast.zhujian_unit,
+    )
+    client.force_login(cast.office)
+    content, _rows = _export(client)
+
+    result = enterprises_import(
+        actor=cast.office, file=SimpleUploadedFile("export.xlsx", content), dry_run=False
+    )
+
+    assert result.saved, result.errors
+    assert result.update_count == 1 and result.new_count == 0
+    assert "在营" in result.ignored_columns
