@@ -453,3 +453,31 @@ def test_township_detail_counts_its_enterprises_and_grids(cast, client):
     assert counts["属地监管"]["count"] == 1
     assert f"territorial_supervisor={cast.houzhen_unit.pk}" in counts["属地监管"]["url"]
     assert response.context["grid_count"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "endpoint", ["memberships", "unit-groups", "supervision-duties", "grids", "grid-officers"]
+)
+def test_other_unit_endpoints_run_constant_queries(cast, endpoint):
+    from responsibilities.models import UnitGroup
+
+    def grow(n):
+        for i in range(GridOfficer.objects.count(), n):
+            unit = OrgUnit.objects.create(name=f"市增长局{i}", kind="bureau")
+            township = OrgUnit.objects.create(name=f"增长镇{i}", kind="township")
+            user = UserFactory(username=f"t-grow{i}")
+            Membership.objects.create(user=user, unit=unit)
+            group = UnitGroup.objects.create(name=f"组{i}", rule="explicit")
+            group.members.add(unit, township)
+            industry = IndustryFactory(name=f"增长行业{i}")
+            SupervisionDuty.objects.create(industry=industry, kind="industry", unit=unit)
+            GridOfficerFactory(grid=GridFactory(township=township))
+
+    def fetch():
+        api = _api(type(cast.office).objects.get(pk=cast.office.pk))
+        response = api.get(f"/api/{endpoint}/")
+        assert response.status_code == 200
+        assert response.json()["count"] >= 10
+
+    assert_constant_queries(grow, fetch, sizes=(10, 60))
