@@ -12,8 +12,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
-VAR_DIR ?= $(or $(CHENGAN_VAR_DIR),var)
-export CHENGAN_VAR_DIR := $(abspath $(VAR_DIR))
+CHENGAN_VAR_DIR ?= $(CURDIR)/var
+export CHENGAN_VAR_DIR
 
 # Python 3.11 exactly (pyproject.toml says so): python3.11, else python3 when it is 3.11.
 PYTHON311 := $(shell command -v python3.11 2>/dev/null || \
@@ -22,7 +22,7 @@ PYTHON311 := $(shell command -v python3.11 2>/dev/null || \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run setup test lint format bench messages translations migrate seed static clean
+.PHONY: run setup install test lint format bench messages translations migrate seed static clean distclean
 
 ## run: set everything up, seed the demo and serve http://127.0.0.1:8000 with a Celery worker and beat
 run: setup seed static
@@ -37,7 +37,6 @@ $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON311)" ]; then \
 		echo "Chengan needs Python 3.11 (python3.11 or a python3 that is 3.11)." >&2; exit 1; fi
 	@if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $(PYTHON311)"; "$(PYTHON311)" -m venv $(VENV); fi
-	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e ".[dev]"
 	@touch $@
 
@@ -92,8 +91,12 @@ messages: $(VENV)/.installed
 		--ignore=staticfiles --ignore=build
 	$(MAKE) translations
 
+## clean: generated files (static, .mo, caches); keeps .venv, node_modules and var/
 clean:
-	rm -rf $(VENV) node_modules staticfiles build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf staticfiles build *.egg-info .pytest_cache .ruff_cache .hypothesis "$(CHENGAN_VAR_DIR)/bench"
 	rm -f $(MO_FILES)
-	find . -name __pycache__ -type d -not -path './node_modules/*' -prune -exec rm -rf {} +
-	@echo "Left var/ (database, uploads, logs) in place; remove it by hand to start over."
+	find . -name __pycache__ -type d -not -path './node_modules/*' -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+## distclean: also the installed environments (.venv, node_modules); var/ stays
+distclean: clean
+	rm -rf $(VENV) node_modules
