@@ -42,6 +42,11 @@ def register_handover(func: Handover | None = None, *, label: str | None = None)
     return register(func) if func is not None else register
 
 
+def unregister_handover(func: Handover) -> None:
+    """Remove a step (for tests, or an app that is switched off)."""
+    _STEPS[:] = [step for step in _STEPS if step.func is not func]
+
+
 def handover_steps() -> list[HandoverStep]:
     return list(_STEPS)
 

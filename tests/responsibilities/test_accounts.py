@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from portal.handover import handover_steps
+from portal.handover import handover_steps, register_handover, unregister_handover
 from portal.permissions import forget_scope, restrict, user_scope
 from responsibilities.models import (
     Enterprise,
@@ -166,6 +166,14 @@ def test_deactivated_account_is_kept_and_cannot_sign_in(cast, client):
     assert "_auth_user_id" not in client.session
     services.account_reactivate(actor=cast.office, user=cast.yingji)
     assert login(client, "t-yingji").status_code == 302
+
+
+def test_deactivation_ends_a_session_already_open(cast, client):
+    client.force_login(cast.zhujian)
+    assert client.get(reverse("workbench")).status_code == 200
+    services.account_deactivate(actor=cast.office, user=cast.zhujian)
+    response = client.get(reverse("workbench"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_nobody_deactivates_their_own_account(cast):
@@ -342,6 +350,39 @@ def test_handover_needs_an_active_colleague_and_the_right_to_manage(cast):
         )
     cast.zhujian.refresh_from_db()
     assert cast.zhujian.is_active
+
+
+def test_handover_runs_steps_other_apps_register_and_reports_their_counts(cast):
+    def hand_over_open_reports(from_user, to_user) -> int:
+        """待办填报"""
+        return 3
+
+    register_handover(hand_over_open_reports)
+    try:
+        moved = services.account_handover(
+            actor=cast.office, from_user=cast.zhujian, to_user=cast.zhujian_lead
+        )
+    finally:
+        unregister_handover(hand_over_open_reports)
+    assert moved["待办填报"] == 3
+
+
+def test_handover_is_all_or_nothing_when_a_step_fails(cast):
+    def hand_over_broken(from_user, to_user) -> int:
+        raise ValidationError("某应用的交接失败")
+
+    register_handover(hand_over_broken)
+    try:
+        with pytest.raises(ValidationError):
+            services.account_handover(
+                actor=cast.office, from_user=cast.zhujian, to_user=cast.yingji
+            )
+    finally:
+        unregister_handover(hand_over_broken)
+    cast.zhujian.refresh_from_db()
+    assert cast.zhujian.is_active
+    assert Membership.objects.filter(user=cast.zhujian, unit=cast.zhujian_unit).exists()
+    assert not Membership.objects.filter(user=cast.yingji, unit=cast.zhujian_unit).exists()
 
 
 def test_handover_registry_lists_this_issues_steps():
@@ -642,6 +683,17 @@ def test_workbench_greets_with_name_unit_and_role(cast, client, who, unit, role)
     assert role in greeting
     if unit:
         assert unit in greeting
+
+
+def test_language_switch_turns_the_shell_to_english_and_back(cast, client):
+    client.force_login(cast.zhujian)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("workbench")).content.decode()
+    assert '<html lang="en">' in page
+    assert 'value="zh-hans"' in page  # the switch now offers Chinese
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in client.get(reverse("workbench")).content.decode()
 
 
 def test_grid_officer_model_is_unchanged_by_an_unrelated_handover(cast):
