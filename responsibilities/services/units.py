@@ -141,7 +141,8 @@ def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
             labels = "、".join(str(unit._meta.get_field(n).verbose_name) for n in sorted(forbidden))
             raise PermissionDenied(_("本单位人员只能修改联系方式，不能修改：%s") % labels)
     unit.full_clean()
-    org_unit_check(unit)
+    if changed & {"name", "short_name", "aliases", "parent"}:
+        org_unit_check(unit)
     if changed:
         _stamp(unit, actor)
         unit.save()
