@@ -93,6 +93,29 @@ def cast(db):
     )
 
 
+# --- a real Celery worker -------------------------------------------------------------------
+
+
+@pytest.fixture
+def start_celery_worker(transactional_db, tmp_path):
+    """Start a real ``celery -A portal worker`` on this test's database and a broker:
+    ``worker = start_celery_worker(broker_url, include=("tests.x.module",))``. The test
+    process publishes to the same broker until the test ends, when the worker is stopped.
+    Brokers: ``tests.celery_worker.sqlalchemy_broker_url(path)`` or the REDIS_URL."""
+    import contextlib
+
+    from tests.celery_worker import celery_worker
+
+    with contextlib.ExitStack() as stack:
+
+        def start(broker_url: str, include: tuple[str, ...] = ()):
+            return stack.enter_context(
+                celery_worker(broker_url=broker_url, log_dir=tmp_path, include=include)
+            )
+
+        yield start
+
+
 # --- the browser ----------------------------------------------------------------------------
 
 CHROMIUM_ARGS = [
