@@ -586,6 +586,73 @@ def test_office_account_form_offers_unit_roles_only(cast, client):
     assert not User.objects.filter(username="sneaky").exists()
 
 
+def test_office_edits_a_unit_account_and_cannot_give_it_a_global_role(cast, client):
+    client.force_login(cast.office)
+    url = reverse("responsibilities:account-edit", args=[cast.zhujian.pk])
+    page = client.get(url).content.decode()
+    assert 'name="global_role"' not in page
+    response = client.post(
+        url,
+        {
+            "full_name": "张伟",
+            "phone": "13805369999",
+            "email": "zw@example.cn",
+            "global_role": "admin",
+        },
+    )
+    assert response.status_code == 302
+    cast.zhujian.refresh_from_db()
+    assert cast.zhujian.profile.phone == "13805369999"
+    assert cast.zhujian.email == "zw@example.cn"
+    assert not cast.zhujian.is_superuser
+    bad = client.post(url, {"full_name": "张伟", "phone": "5550000"})
+    assert bad.status_code == 200
+    assert 'data-field-error="phone"' in bad.content.decode()
+
+
+def test_admin_gives_and_takes_global_roles_on_the_edit_page(cast, client):
+    client.force_login(cast.admin)
+    url = reverse("responsibilities:account-edit", args=[cast.yingji.pk])
+    response = client.post(url, {"full_name": "陈静", "global_role": "auditor"})
+    assert response.status_code == 302
+    forget_scope(cast.yingji)
+    assert user_scope(cast.yingji).is_auditor
+
+
+def test_office_deactivates_reactivates_and_resets_from_the_account_page(cast, client):
+    client.force_login(cast.office)
+    detail = reverse("responsibilities:account-detail", args=[cast.houzhen.pk])
+    client.post(reverse("responsibilities:account-deactivate", args=[cast.houzhen.pk]))
+    cast.houzhen.refresh_from_db()
+    assert not cast.houzhen.is_active
+    assert 'data-testid="reactivate"' in client.get(detail).content.decode()
+    client.post(reverse("responsibilities:account-reactivate", args=[cast.houzhen.pk]))
+    cast.houzhen.refresh_from_db()
+    assert cast.houzhen.is_active
+    response = client.post(
+        reverse("responsibilities:account-reset-password", args=[cast.houzhen.pk]), follow=True
+    )
+    shown = re.search(
+        r'data-testid="initial-password-value">([^<]+)<', response.content.decode()
+    ).group(1)
+    cast.houzhen.refresh_from_db()
+    assert cast.houzhen.check_password(shown)
+
+
+def test_office_adds_and_removes_unit_roles_from_the_account_page(cast, client):
+    client.force_login(cast.office)
+    add = reverse("responsibilities:account-membership-add", args=[cast.houzhen.pk])
+    client.post(add, {"unit": cast.yangkou_unit.pk, "role": "leader"})
+    membership = Membership.objects.get(user=cast.houzhen, unit=cast.yangkou_unit)
+    assert membership.role == "leader"
+    client.post(
+        reverse("responsibilities:account-membership-remove", args=[cast.houzhen.pk, membership.pk])
+    )
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    forget_scope(cast.houzhen)
+    assert user_scope(cast.houzhen).unit_ids == {cast.houzhen_unit.pk}
+
+
 def test_office_cannot_open_an_admin_account_for_editing(cast, client):
     client.force_login(cast.office)
     url = reverse("responsibilities:account-edit", args=[cast.admin.pk])
