@@ -12,6 +12,7 @@ from io import BytesIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
 
 from portal.permissions import can
@@ -164,9 +165,9 @@ class EnterpriseResource(resources.ModelResource):
 
     name = _field("name", "单位名称", TextWidget(required=True))
     credit_code = _field("credit_code", "统一社会信用代码", CreditCodeWidget(required=True))
-    industry = _field("industry", "行业", LookupWidget(label="行业", required=True))
-    township = _field("township", "所属镇街区", LookupWidget(label="镇街区", required=True))
-    grid = _field("grid", "网格编码", LookupWidget(label="网格编码"))
+    industry = _field("industry", "行业", LookupWidget(label=_lazy("行业"), required=True))
+    township = _field("township", "所属镇街区", LookupWidget(label=_lazy("镇街区"), required=True))
+    grid = _field("grid", "网格编码", LookupWidget(label=_lazy("网格编码")))
     address = _field("address", "地址", TextWidget())
     latitude = _field("latitude", "纬度", DecimalWidget())
     longitude = _field("longitude", "经度", DecimalWidget())
@@ -177,9 +178,11 @@ class EnterpriseResource(resources.ModelResource):
     employees = _field("employees", "从业人员数", CountWidget())
     is_high_risk = _field("is_high_risk", "高危行业", YesNoWidget())
     is_crowded_place = _field("is_crowded_place", "人员密集场所", YesNoWidget())
-    industry_supervisor = _field("industry_supervisor", "行业主管部门", LookupWidget(label="单位"))
+    industry_supervisor = _field(
+        "industry_supervisor", "行业主管部门", LookupWidget(label=_lazy("单位"))
+    )
     professional_supervisor = _field(
-        "professional_supervisor", "专业监管部门", LookupWidget(label="单位")
+        "professional_supervisor", "专业监管部门", LookupWidget(label=_lazy("单位"))
     )
 
     class Meta:

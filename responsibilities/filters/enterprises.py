@@ -72,6 +72,15 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "professional_supervisor",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            small = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", f"{small} {small}-sm")
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -368,7 +368,7 @@ class ImportResult:
 def read_import_file(file) -> bytes:
     """The upload's bytes, after checking its name, size and that it really is a workbook."""
     name = getattr(file, "name", "") or ""
-    limit = getattr(settings, "ENTERPRISE_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    limit = settings.UPLOAD_MAX_BYTES
     if not name.lower().endswith(".xlsx"):
         raise ValidationError(
             {

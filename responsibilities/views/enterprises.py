@@ -53,6 +53,9 @@ class EnterpriseListView(PortalListView):
     model = Enterprise
     filterset_class = EnterpriseFilterSet
     template_name = "responsibilities/enterprises/list.html"
+    # With htmx the rows come with the toolbar swapped out of band, so the export link
+    # keeps following the filters.
+    rows_template_name = "responsibilities/enterprises/list_rows.html"
     columns = [
         ("name", gettext_lazy("单位名称")),
         ("credit_code", gettext_lazy("统一社会信用代码")),
@@ -76,6 +79,7 @@ class EnterpriseListView(PortalListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["enterprise_export_url"] = export_url(ctx["querystring"])
+        ctx["rows_template"] = self.rows_template_name
         form = ctx["filter"].form
         ctx["role_filters"] = [
             {"label": form.fields[name].label, "value": form.cleaned_data.get(name), "name": name}
@@ -192,6 +196,7 @@ class EnterpriseImportView(LoginRequiredMixin, View):
                 form.add_error("file", message)
             return self.page(form)
         token = None
+        self.discard_preview()
         if not result.has_errors:
             upload.seek(0)
             token = uuid.uuid4().hex
@@ -222,6 +227,12 @@ class EnterpriseImportView(LoginRequiredMixin, View):
             % {"new": result.new_count, "update": result.update_count},
         )
         return redirect("responsibilities:enterprise-list")
+
+    def discard_preview(self):
+        """Drop the file of an earlier, unconfirmed preview of this session."""
+        old = self.request.session.pop(IMPORT_SESSION_KEY, None)
+        if old:
+            default_storage.delete(self.stored_name(old))
 
     def stored_name(self, token: str) -> str:
         return f"imports/enterprises/{self.request.user.pk}-{token}.xlsx"

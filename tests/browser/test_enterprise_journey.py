@@ -75,6 +75,9 @@ def test_office_imports_a_sheet_and_opens_an_enterprise(
     rows = page.locator("[data-testid=list-table] tbody tr")
     assert "寿光市侯镇甲化工有限公司" in rows.first.inner_text()
     assert "township=" in page.url and "is_high_risk=true" in page.url
+    export_href = page.get_attribute("[data-testid=export]", "href")
+    assert "/reports/export/enterprises/" in export_href and "is_high_risk=true" in export_href
+    page.screenshot(path=str(screenshot_dir / "enterprise-list.png"), full_page=True)
 
     page.get_by_role("link", name="寿光市侯镇甲化工有限公司").click()
     page.wait_for_selector("[data-testid=detail-title]:has-text('寿光市侯镇甲化工有限公司')")
@@ -83,3 +86,7 @@ def test_office_imports_a_sheet_and_opens_an_enterprise(
     page.wait_for_selector("#enterprise-map .leaflet-interactive")  # the location marker
     assert "Excel导入" in page.locator("[data-testid=history]").inner_text()
     page.screenshot(path=str(screenshot_dir / "enterprise-detail.png"), full_page=True)
+
+    page.click("[data-testid=edit]")
+    page.wait_for_selector("[data-testid=form]")
+    page.screenshot(path=str(screenshot_dir / "enterprise-form.png"), full_page=True)
