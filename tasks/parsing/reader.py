@@ -58,10 +58,11 @@ def _decode(data: bytes, name: str) -> str:
 def _read_docx(path: Path) -> str:
     """Paragraphs and table rows in document order, one per line."""
     import docx  # python-docx; imported here so plain-text reading does not need it
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise DirectiveParseError(f"{path.name}:不是有效的 .docx 文件({error})") from None
     lines = []
     for block in document.iter_inner_content():
