@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.permissions import restrict
 
@@ -32,11 +34,16 @@ def industry_choices(request):
     return restrict(Industry.objects.all(), _user(request), "view")
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AnySupervisorFilter(django_filters.ModelChoiceFilter):
+    """A unit that supervises the enterprise in any of the three roles (its id)."""
+
+
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称/信用代码"), method="search")
     township = django_filters.ModelChoiceFilter(label=_("所属镇街区"), queryset=township_choices)
     industry = django_filters.ModelChoiceFilter(label=_("行业"), queryset=industry_choices)
-    supervisor = django_filters.ModelChoiceFilter(
+    supervisor = AnySupervisorFilter(
         label=_("监管单位"), queryset=unit_choices, method="by_supervisor"
     )
     # One supervisor role at a time, for links such as a unit page's "行业主管 12 家".

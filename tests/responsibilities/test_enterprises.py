@@ -480,3 +480,26 @@ def test_an_exported_sheet_imports_again_as_updates(cast, client):
     assert result.saved, result.errors
     assert result.update_count == 1 and result.new_count == 0
     assert "在营" in result.ignored_columns
+
+
+def test_form_offers_township_staff_only_their_township(cast, client):
+    client.force_login(cast.houzhen)
+    form = client.get(reverse("responsibilities:enterprise-create")).context["form"]
+    assert list(form.fields["township"].queryset) == [cast.houzhen_unit]
+
+
+def test_edit_form_keeps_the_current_township_for_a_supervising_bureau(cast, client):
+    enterprise = EnterpriseFactory(
+        township=cast.yangkou_unit, industry_supervisor=cast.zhujian_unit
+    )
+    client.force_login(cast.zhujian)
+    form = client.get(reverse("responsibilities:enterprise-edit", args=[enterprise.pk])).context[
+        "form"
+    ]
+    assert list(form.fields["township"].queryset) == [cast.yangkou_unit]
+
+
+def test_bureau_staff_get_no_create_page(cast, client):
+    client.force_login(cast.zhujian)
+    assert client.get(reverse("responsibilities:enterprise-create")).status_code == 403
+    assert client.get(reverse("responsibilities:enterprise-import")).status_code == 403
