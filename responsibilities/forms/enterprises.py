@@ -38,15 +38,6 @@ def _with_current(queryset, current_pk):
     )
 
 
-def _point_widget():
-    """The shared map point picker when ``portal.maps`` provides it, else None."""
-    try:
-        from portal.maps import PointPickerWidget
-    except ImportError:
-        return None
-    return PointPickerWidget
-
-
 class EnterpriseForm(forms.ModelForm):
     """新增/编辑生产经营单位. Supervisors left empty are routed by the service."""
 
@@ -101,11 +92,6 @@ class EnterpriseForm(forms.ModelForm):
             self.fields[name].required = False
         if not instance.pk:
             del self.fields["is_active"]
-        widget_class = _point_widget()
-        if widget_class is not None:
-            self.fields["latitude"].widget = widget_class(
-                attrs={"wide": True, "data-lng-field": "longitude"}
-            )
         for field in self.fields.values():
             _bootstrap(field)
 

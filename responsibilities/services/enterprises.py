@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from portal.permissions import require, restrict, user_scope
+from portal.permissions import can, require, restrict, user_scope
 
 from ..choices import SupervisionKind
 from ..models import (
@@ -178,6 +178,11 @@ def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
         enterprise.territorial_supervisor_id = enterprise.township_id
     route_supervisors(enterprise)
     enterprise.full_clean()
+    if enterprise.township_id != old_township_id and not can(actor, "add", enterprise):
+        # Moving an enterprise into a township is the office's or that township's call.
+        raise PermissionDenied(
+            _("无权将生产经营单位划入“%(township)s”。") % {"township": enterprise.township}
+        )
     _save(enterprise, actor=actor)
     return enterprise
 

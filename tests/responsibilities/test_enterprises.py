@@ -503,3 +503,15 @@ def test_bureau_staff_get_no_create_page(cast, client):
     client.force_login(cast.zhujian)
     assert client.get(reverse("responsibilities:enterprise-create")).status_code == 403
     assert client.get(reverse("responsibilities:enterprise-import")).status_code == 403
+
+
+def test_a_supervising_bureau_cannot_move_an_enterprise_to_another_township(cast):
+    enterprise = EnterpriseFactory(
+        township=cast.yangkou_unit, industry_supervisor=cast.zhujian_unit
+    )
+
+    with pytest.raises(PermissionDenied):
+        enterprise_update(actor=cast.zhujian, enterprise=enterprise, township=cast.houzhen_unit)
+
+    enterprise.refresh_from_db()
+    assert enterprise.township == cast.yangkou_unit
