@@ -286,10 +286,13 @@ class EnterpriseShare:
 
     unit: OrgUnit | None
     user: object | None
+    group: Group | None = None  # a grant to a group that is not a unit's (made in the admin)
     actions: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
+        if self.group is not None:
+            return self.group.name
         return _describe(self.unit, self.user)
 
     @property
@@ -305,9 +308,10 @@ def enterprise_shares(*, enterprise: Enterprise) -> list[EnterpriseShare]:
         content_object=enterprise
     ).select_related("group__org_unit", "permission"):
         unit = getattr(row.group, "org_unit", None)
-        share = shares.setdefault(("group", row.group_id), EnterpriseShare(unit=unit, user=None))
-        if unit is None:
-            share.user = row.group  # a group that is not a unit's: show its name
+        share = shares.setdefault(
+            ("group", row.group_id),
+            EnterpriseShare(unit=unit, user=None, group=None if unit else row.group),
+        )
         share.actions.append(row.permission.codename.removesuffix(f"_{model}"))
     for row in EnterpriseUserObjectPermission.objects.filter(
         content_object=enterprise
@@ -318,13 +322,6 @@ def enterprise_shares(*, enterprise: Enterprise) -> list[EnterpriseShare]:
 
 
 # --- import from Excel -----------------------------------------------------------------------
-
-XLSX_CONTENT_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/octet-stream",
-    "application/zip",
-    "",
-}
 
 
 @dataclass

@@ -515,3 +515,21 @@ def test_a_supervising_bureau_cannot_move_an_enterprise_to_another_township(cast
 
     enterprise.refresh_from_db()
     assert enterprise.township == cast.yangkou_unit
+
+
+def test_share_page_lists_and_withdraws_grants(cast, client):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    enterprise = EnterpriseFactory(township=cast.houzhen_unit)
+    enterprise_share(actor=cast.office, enterprise=enterprise, user=cast.yingji)
+    assign_perm("view_enterprise", Group.objects.create(name="专项检查组"), enterprise)
+    client.force_login(cast.office)
+    url = reverse("responsibilities:enterprise-share", args=[enterprise.pk])
+
+    page = client.get(url).text
+    assert "t-yingji" in page and "专项检查组" in page
+
+    response = client.post(url, {"op": "unshare", "user": cast.yingji.pk})
+    assert response.status_code == 302
+    assert [s.label for s in enterprise_shares(enterprise=enterprise)] == ["专项检查组"]
