@@ -113,7 +113,8 @@ def _milestones(text, issued, label, warnings, open_ended=False) -> list[Milesto
     found: list[Milestone] = []
     for _offset, sentence in sentences(text):
         dates = find_dates(sentence, issued_on=issued)
-        targets = find_targets(sentence, skip=[(d.start, d.end) for d in dates])
+        skip = [(d.start, d.end) for d in dates]
+        targets = find_targets(sentence, skip=skip, committed=bool(dates))
         warnings.extend(f"{label}:{d.note}" for d in dates if d.note)
         if not dates:
             found.extend(Milestone(None, None, t.target, sentence) for t in targets)

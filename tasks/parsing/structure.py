@@ -129,11 +129,13 @@ def read_layout(text: str) -> Layout:
         else:
             before_parts.append(line)
 
+    header = _header_fields(before_parts)
+    title, preamble = _title_and_preamble(before_parts, warnings)
+    if not containers:
+        containers = _without_parts(preamble, warnings)
     if not any(c.tasks for c in containers):
         _read_enumerations(containers, warnings)
     sections, tasks = _sections_and_tasks(containers, warnings)
-    header = _header_fields(before_parts)
-    title, preamble = _title_and_preamble(before_parts, warnings)
     return Layout(
         title=title,
         doc_number=header.get("文号"),
@@ -144,6 +146,22 @@ def read_layout(text: str) -> Layout:
         tasks=tasks,
         warnings=warnings,
     )
+
+
+def _without_parts(preamble: str, warnings: list[str]) -> list[Container]:
+    """A short directive with numbered tasks but no 一、 parts: one unnamed part (number "")."""
+    whole = Container("", "", 0)
+    task: RawTask | None = None
+    for line in preamble.split("\n"):
+        numbered = _TASK.match(line)
+        if numbered:
+            task = RawTask(numbered[1], whole, numbered[2])
+            whole.tasks.append(task)
+        elif task is not None and not _SIGNATURE_DATE.fullmatch(line):
+            task.text += "\n" + line
+    if whole.tasks:
+        warnings.append("没有“一、”这样的部分,任务不分部分")
+    return [whole]
 
 
 def _heading_title(rest: str) -> tuple[str, str]:
@@ -187,7 +205,8 @@ def _sections_and_tasks(
     seen: set[str] = set()
     for container in kept:
         is_sub = "(" in container.number
-        if is_sub and not container.tasks:
+        if (is_sub and not container.tasks) or not container.number:
+            tasks.extend(container.tasks)
             continue
         number = container.number
         if number in seen:

@@ -28,6 +28,10 @@ _LEADING = re.compile(r"^(?:确保|力争|争取|要|到|在|于|前|底前|以�
 _LEADING_VERB = re.compile(
     r"^(?:建成|补建|新建|建设|完成|培育|创建|配备|实现|打造|形成|建立|新增|改造|整治|安装|开展)"
 )
+_COMMITMENT = re.compile(
+    r"建成|补建|新建|建设|完成|培育|创建|配备|达到|实现|减少|增加|提高|提升|降低|形成|打造|"
+    r"建立|新增|改造|整治|安装|覆盖|不低于|不少于|至少|超过|不超过|不高于|控制在|降至"
+)
 _TRAILING_VERB = re.compile(
     r"(?:均|全部|都|总数|数量)?(?:达到|不低于|不少于|至少|超过|提高到|提升到|增加到|降低到|"
     r"控制在|降至|为|在|达)$"
@@ -41,8 +45,14 @@ class TargetMention:
     target: Target
 
 
-def find_targets(text: str, *, skip: list[tuple[int, int]] = ()) -> list[TargetMention]:
-    """Every quantity with a counting unit in ``text``, outside the spans in ``skip`` (dates)."""
+def find_targets(
+    text: str, *, skip: list[tuple[int, int]] = (), committed: bool = False
+) -> list[TargetMention]:
+    """Quantities with a counting unit in ``text``, outside the spans in ``skip`` (dates).
+
+    A quantity is a target when the sentence has a deadline (``committed``), a bound
+    (以上, 不低于) or a verb of building or reaching before it; "实行24小时值班" is not one.
+    """
     found = []
     for match in _QUANTITY.finditer(text):
         if any(not (match.end() <= a or match.start() >= b) for a, b in skip):
@@ -58,6 +68,8 @@ def find_targets(text: str, *, skip: list[tuple[int, int]] = ()) -> list[TargetM
         before = text[clause_start : match.start()]
         after = text[match.end() : clause_end]
         bound = _AFTER_BOUND.match(after)
+        if not (committed or bound or _COMMITMENT.search(before)):
+            continue
         after_bound = after[bound.end() :] if bound else after
         value_text = match[1]
         value = float(value_text) if "." in value_text else int(value_text)

@@ -163,7 +163,7 @@ def find_responsibility(text: str) -> Responsibility | None:
     opened = list(_OPEN_LABEL.finditer(text))
     if opened:
         start = opened[-1].start()
-        end = _closing(text, start + 1, depth=1)
+        end, closed = _closing(text, start + 1)
     else:
         line = list(_LINE_LABEL.finditer(text))
         labelled = list(LABEL.finditer(text))
@@ -173,13 +173,13 @@ def find_responsibility(text: str) -> Responsibility | None:
             start = labelled[0].start()
         else:
             return None
-        end = _closing(text, start, depth=0)
-    clause = text[start:end]
+        end, closed = _closing(text, start)
+    clause = text[start : end - 1 if closed else end]
     found = Responsibility(start=start, end=end)
     labels = list(LABEL.finditer(clause))
     for index, label in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else len(clause)
-        value = clause[label.end() : stop].strip().rstrip(")").strip(" ;,。\n")
+        value = clause[label.end() : stop].strip(" ;,。\n")
         name = label.group(1)
         if re.fullmatch(_TIME_LABELS, name):
             if value:
@@ -191,17 +191,19 @@ def find_responsibility(text: str) -> Responsibility | None:
     return found
 
 
-def _closing(text: str, position: int, depth: int) -> int:
-    """The end of a bracketed clause opened before ``position`` (the text's end if unclosed)."""
+def _closing(text: str, position: int) -> tuple[int, bool]:
+    """(end, closed): a clause running from ``position`` ends after the ``)`` that closes it
+    (its ``(`` may be lost), passing over brackets inside names (各镇(街区)); else at the
+    text's end, unclosed (Shouguang tasks 1 and 31)."""
+    level = 0
     for index in range(position, len(text)):
-        char = text[index]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth <= 0:
-                return index + 1
-    return len(text)
+        if text[index] == "(":
+            level += 1
+        elif text[index] == ")":
+            level -= 1
+            if level < 0:
+                return index + 1, True
+    return len(text), False
 
 
 def split_unit_names(value: str) -> list[str]:
@@ -210,11 +212,22 @@ def split_unit_names(value: str) -> list[str]:
     value = _TRAILING_ETC.sub("", value)
     names = []
     for raw in _SEPARATOR.split(value):
-        name = _SPACES.sub("", raw).strip("()。.:")  # a space inside a name is a slip
+        name = _unbracketed(_SPACES.sub("", raw).strip("。.:"))  # a space in a name is a slip
         name = _TRAILING_ETC.sub("", name)
         if name and name not in _LEFTOVER and re.search(r"[\u4e00-\u9fff]", name):
             names.append(name)
     return names
+
+
+def _unbracketed(name: str) -> str:
+    """Drop brackets left over from the clause around a name, keep a name's own: 各镇(街区)."""
+    while name.endswith(")") and name.count(")") > name.count("("):
+        name = name[:-1]
+    while name.startswith("(") and name.count("(") > name.count(")"):
+        name = name[1:]
+    if name.startswith("(") and name.endswith(")"):
+        name = name[1:-1]
+    return name
 
 
 def shared_prefix(first_name: str) -> str:

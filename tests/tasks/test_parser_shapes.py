@@ -255,3 +255,35 @@ def test_bad_input_is_refused_with_a_one_line_reason(text, reason):
         parse_directive(text, units=reference_directory())
     assert reason in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+def test_a_short_directive_without_parts_still_gives_its_numbered_tasks():
+    text = (
+        "关于做好汛期安全工作的通知\n"
+        "各镇街区、各部门:\n"
+        "1.开展隐患排查。2019年6月底前完成排查。(责任单位:市住建局、各镇街区)\n"
+        "2.加强应急值守。(责任单位:市应急管理局)\n"
+    )
+    parsed = parse_directive(text, units=reference_directory(), issued_on=date(2019, 5, 1))
+    assert parsed.title == "关于做好汛期安全工作的通知"
+    assert parsed.sections == []
+    assert [(t.section, t.number, t.title, t.units) for t in parsed.tasks] == [
+        ("", "1", "开展隐患排查", ["市住建局", "各镇街区"]),
+        ("", "2", "加强应急值守", ["市应急管理局"]),
+    ]
+
+
+def test_responsibility_fields_on_lines_of_their_own():
+    text = (
+        "一、主要任务\n"
+        "1.加强应急值守。汛期实行24小时值班。\n"
+        "牵头单位:市应急管理局\n"
+        "配合单位:住建局、各镇(街区)\n"
+        "完成时限:2019年8月底前\n"
+        "2.开展隐患排查。(责任单位:市住建局、各镇(街区)、交通局)\n"
+    )
+    first, second = parse_directive(text, units=reference_directory()).tasks
+    assert first.units == ["市应急管理局", "市住建局", "各镇街区"]
+    assert [m.due for m in first.milestones] == [date(2019, 8, 31)]
+    assert first.body == "汛期实行24小时值班。"
+    assert second.units == ["市住建局", "各镇街区", "市交通局"]
