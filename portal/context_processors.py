@@ -1,5 +1,4 @@
-from django.conf import settings
-
+from .maps import map_settings
 from .navigation import nav_for
 from .permissions import user_scope
 
@@ -9,10 +8,5 @@ def portal(request):
     return {
         "scope": scope,
         "nav_items": nav_for(scope, request.path),
-        "map_settings": {
-            "tile_url": settings.MAP_TILE_URL,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": list(settings.MAP_CENTER),
-            "zoom": settings.MAP_ZOOM,
-        },
+        "map_settings": map_settings(),
     }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("responsibilities.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
+    path("map/", include("portal.map_urls")),
 ]
 
 if settings.DEBUG:
