@@ -34,8 +34,8 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   echo "Chengan stopped."
 }
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
+trap 'stop_all; exit 0' INT
+trap 'stop_all; exit 0' TERM
 trap stop_all EXIT
 
 "$CELERY" -A portal worker --beat --loglevel INFO \
