@@ -87,8 +87,8 @@ bench: install translations
 ## messages: refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext; developers only)
 messages: $(VENV)/.installed
 	@command -v xgettext >/dev/null || { echo "makemessages needs GNU gettext (apt-get install gettext)." >&2; exit 1; }
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var \
-		--ignore=staticfiles --ignore=build
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules \
+		--ignore=var --ignore=staticfiles --ignore=build --ignore=tests
 	$(MAKE) translations
 
 ## clean: generated files (static, .mo, caches); keeps .venv, node_modules and var/
