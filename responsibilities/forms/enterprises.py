@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.maps import MapPointField, MapPointFormMixin
 from portal.permissions import restrict, user_scope
 
 from ..choices import UnitKind
@@ -21,8 +22,8 @@ def _bootstrap(field, small=False):
     widget = field.widget
     if isinstance(widget, forms.CheckboxInput):
         widget.attrs.setdefault("class", "form-check-input")
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
-        pass
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.MultiWidget):
+        pass  # styled by their own templates
     elif isinstance(widget, forms.Select):
         widget.attrs.setdefault("class", "form-select" + (" form-select-sm" if small else ""))
     else:
@@ -38,8 +39,13 @@ def _with_current(queryset, current_pk):
     )
 
 
-class EnterpriseForm(forms.ModelForm):
-    """新增/编辑生产经营单位. Supervisors left empty are routed by the service."""
+class EnterpriseForm(MapPointFormMixin, forms.ModelForm):
+    """新增/编辑生产经营单位. Supervisors left empty are routed by the service; the location
+    is picked on the map (or typed) and reaches the service as latitude and longitude."""
+
+    location = MapPointField(label=_("位置"), required=False)
+    map_point_fields = {"location": ("latitude", "longitude")}
+    field_order = ["name", "credit_code", "industry", "township", "grid", "address", "location"]
 
     class Meta:
         model = Enterprise
@@ -50,8 +56,6 @@ class EnterpriseForm(forms.ModelForm):
             "township",
             "grid",
             "address",
-            "latitude",
-            "longitude",
             "legal_representative",
             "safety_contact",
             "phone",
@@ -68,7 +72,6 @@ class EnterpriseForm(forms.ModelForm):
             "territorial_supervisor": _("留空则为所属镇街区。"),
             "industry_supervisor": _("留空则按安全监管责任分工确定。"),
             "professional_supervisor": _("留空则按安全监管责任分工确定。"),
-            "latitude": _("可在地图上点选，或直接填写（如 36.880000）。"),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -97,6 +100,10 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data.get("credit_code"))
+
+    def service_data(self) -> dict:
+        """The cleaned fields as the enterprise services take them (the point as two fields)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.map_point_fields}
 
 
 class EnterpriseImportForm(forms.Form):

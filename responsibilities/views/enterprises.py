@@ -144,7 +144,7 @@ class EnterpriseCreateView(PortalCreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
-        return services.enterprise_create(actor=self.request.user, **form.cleaned_data)
+        return services.enterprise_create(actor=self.request.user, **form.service_data())
 
 
 class EnterpriseUpdateView(PortalUpdateView):
@@ -158,7 +158,7 @@ class EnterpriseUpdateView(PortalUpdateView):
     def perform(self, form):
         enterprise = Enterprise.objects.get(pk=self.object.pk)  # unmodified by the form
         return services.enterprise_update(
-            actor=self.request.user, enterprise=enterprise, **form.cleaned_data
+            actor=self.request.user, enterprise=enterprise, **form.service_data()
         )
 
 

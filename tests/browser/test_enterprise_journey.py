@@ -83,10 +83,30 @@ def test_office_imports_a_sheet_and_opens_an_enterprise(
     page.wait_for_selector("[data-testid=detail-title]:has-text('寿光市侯镇甲化工有限公司')")
     supervisors = page.locator("[data-testid=supervisors]").inner_text()
     assert "侯镇" in supervisors and "市应急管理局" in supervisors
-    page.wait_for_selector("#enterprise-map .leaflet-interactive")  # the location marker
+    page.wait_for_selector("#enterprise-map .enterprise-marker")  # the location marker
     assert "Excel导入" in page.locator("[data-testid=history]").inner_text()
     page.screenshot(path=str(screenshot_dir / "enterprise-detail.png"), full_page=True)
 
+    page.wait_for_selector("#enterprise-map[data-townships]")  # the offline base map
+
+    # Move it on the map: a click on the picker fills latitude and longitude.
     page.click("[data-testid=edit]")
     page.wait_for_selector("[data-testid=form]")
+    lat_input = page.locator("input[name=location_lat]")
+    assert lat_input.input_value() == "36.930000"
+    canvas = page.locator("[data-point-picker] [data-map-canvas]")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+    page.wait_for_function(
+        "() => document.querySelector('input[name=location_lat]').value !== '36.930000'"
+    )
+    picked_lat = float(lat_input.input_value())
+    picked_lon = float(page.locator("input[name=location_lon]").input_value())
     page.screenshot(path=str(screenshot_dir / "enterprise-form.png"), full_page=True)
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=location]")
+    moved = Enterprise.objects.get(name="寿光市侯镇甲化工有限公司")
+    assert abs(float(moved.latitude) - picked_lat) < 1e-5
+    assert abs(float(moved.longitude) - picked_lon) < 1e-5
+    assert float(moved.latitude) > 36.93 and float(moved.longitude) < 118.95

@@ -327,8 +327,8 @@ def test_create_page_saves_through_the_service_and_routes_supervisors(cast, clie
             "credit_code": code,
             "industry": chemicals.pk,
             "township": cast.houzhen_unit.pk,
-            "latitude": "36.880000",
-            "longitude": "118.790000",
+            "location_lat": "36.88",
+            "location_lon": "118.79",
         },
     )
 
@@ -336,7 +336,25 @@ def test_create_page_saves_through_the_service_and_routes_supervisors(cast, clie
     enterprise = Enterprise.objects.get(credit_code=code)
     assert enterprise.industry_supervisor == cast.yingji_unit
     assert enterprise.territorial_supervisor == cast.houzhen_unit
+    assert (str(enterprise.latitude), str(enterprise.longitude)) == ("36.880000", "118.790000")
     assert response["Location"] == enterprise.get_absolute_url()
+
+
+def test_create_page_names_a_half_given_location(cast, client):
+    client.force_login(cast.office)
+    response = client.post(
+        reverse("responsibilities:enterprise-create"),
+        {
+            "name": "只有纬度的企业",
+            "credit_code": make_credit_code(),
+            "industry": IndustryFactory().pk,
+            "township": cast.houzhen_unit.pk,
+            "location_lat": "36.88",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-field-error="location"' in response.text
+    assert not Enterprise.objects.exists()
 
 
 def test_create_page_shows_a_bad_credit_code_on_its_field(cast, client):
