@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -45,7 +46,9 @@ class PortalListView(ScopedMixin, FilterView):
     """A filtered, paginated list. With htmx it renders only the table fragment.
 
     ``columns`` lists (attribute path, label) pairs for the shared table template;
-    ``create_url_name`` and ``export_url_name`` add buttons when the user may use them.
+    ``create_url_name`` adds 新增 when the user may use it, and ``export_name`` (a registered
+    ``portal.exports.Exporter``) adds 导出Excel for the list's current filters. The export link
+    is re-rendered out of band with every htmx filter change, so it always follows them.
     """
 
     template_name = "portal/list.html"
@@ -53,7 +56,7 @@ class PortalListView(ScopedMixin, FilterView):
     paginate_by = 25
     columns: list[tuple[str, str]] = []
     create_url_name = None
-    export_url_name = None
+    export_name = None
     import_url_name = None
     strict = False  # an invalid filter shows everything in scope, with the errors
 
@@ -80,13 +83,19 @@ class PortalListView(ScopedMixin, FilterView):
             and not scope.read_only
             and self.user_may_create(),
             create_url_name=self.create_url_name,
-            export_url_name=self.export_url_name,
+            export_href=self.export_href(query.urlencode()),
             import_url_name=self.import_url_name
             if scope.writes_all or self.user_may_create()
             else None,
             querystring=query.urlencode(),
         )
         return ctx
+
+    def export_href(self, querystring: str) -> str | None:
+        if not self.export_name:
+            return None
+        url = reverse("reports:export", args=[self.export_name])
+        return f"{url}?{querystring}" if querystring else url
 
     def user_may_create(self) -> bool:
         """Whether to show 新增; the service still decides for the object itself."""

@@ -7,5 +7,7 @@ class ResponsibilitiesConfig(AppConfig):
     verbose_name = _("责任体系")
 
     def ready(self):
-        # API modules register their viewsets with portal.api.router on import.
+        # API modules register their viewsets with portal.api.router on import; the
+        # accounts services register this app's handover steps (portal.handover).
         from .api import enterprises, units  # noqa: F401
+        from .services import accounts  # noqa: F401

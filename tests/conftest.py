@@ -47,6 +47,7 @@ def cast(db):
 
     from portal.permissions import ROLE_ADMIN, ROLE_AUDITOR, ROLE_OFFICE
     from responsibilities.models import Membership, OrgUnit
+    from responsibilities.services.units import org_unit_ensure_group
     from tests.responsibilities.factories import (
         MembershipFactory,
         OrgUnitFactory,
@@ -69,7 +70,7 @@ def cast(db):
     MembershipFactory(user=office, unit=office_unit, role=Membership.Role.STAFF)
     auditor = UserFactory(username="t-auditor")
     grant_global_role(auditor, ROLE_AUDITOR)
-    admin = UserFactory(username="t-admin")
+    admin = UserFactory(username="t-admin", is_staff=True, is_superuser=True)
     grant_global_role(admin, ROLE_ADMIN)
     zhujian = MembershipFactory(user=UserFactory(username="t-zhujian"), unit=zhujian_unit).user
     zhujian_lead = MembershipFactory(
@@ -77,6 +78,9 @@ def cast(db):
     ).user
     yingji = MembershipFactory(user=UserFactory(username="t-yingji"), unit=yingji_unit).user
     houzhen = MembershipFactory(user=UserFactory(username="t-houzhen"), unit=houzhen_unit).user
+    # As membership_add does: members belong to their unit's group, which object grants target.
+    for membership in Membership.objects.select_related("user", "unit"):
+        membership.user.groups.add(org_unit_ensure_group(unit=membership.unit))
     return SimpleNamespace(
         office=office,
         auditor=auditor,

@@ -1,6 +1,5 @@
 from django import template
 from django.db.models import Model
-from django.urls import reverse
 from django.utils.formats import localize
 
 register = template.Library()
@@ -26,14 +25,6 @@ def cell(obj, path):
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value) or "—"
     return localize(value)
-
-
-@register.simple_tag(takes_context=True)
-def url_with_query(context, url_name, **params):
-    """Reverse ``url_name`` keeping the current query string (filters) for exports."""
-    url = reverse(url_name)
-    query = context.get("querystring", "")
-    return f"{url}?{query}" if query else url
 
 
 @register.filter

@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -41,14 +40,6 @@ def may_create_enterprises(user) -> bool:
     return scope.writes_all or bool(scope.township_ids)
 
 
-def export_url(querystring: str) -> str | None:
-    try:
-        url = reverse("reports:export", args=["enterprises"])
-    except NoReverseMatch:
-        return None
-    return f"{url}?{querystring}" if querystring else url
-
-
 class EnterpriseListView(PortalListView):
     model = Enterprise
     filterset_class = EnterpriseFilterSet
@@ -69,6 +60,7 @@ class EnterpriseListView(PortalListView):
     ]
     create_url_name = "responsibilities:enterprise-create"
     import_url_name = "responsibilities:enterprise-import"
+    export_name = "enterprises"  # responsibilities/exports.py
 
     def base_queryset(self):
         return enterprise_queryset()
@@ -78,7 +70,6 @@ class EnterpriseListView(PortalListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["enterprise_export_url"] = export_url(ctx["querystring"])
         ctx["rows_template"] = self.rows_template_name
         form = ctx["filter"].form
         ctx["role_filters"] = [

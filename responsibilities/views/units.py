@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,28 +30,10 @@ from ..forms.units import (
 from ..models import Grid, GridOfficer, Industry, Membership, OrgUnit
 from ..services import units as services
 
-
-class ExportLinkMixin:
-    """The 导出Excel link of a list: the generic export of ``export_name`` with the filters.
-
-    The base list template reverses ``export_url_name`` without arguments, which the
-    generic ``reports:export <name>`` URL cannot use, so the link is given ready-made.
-    """
-
-    export_name: str = ""
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        url = reverse("reports:export", args=[self.export_name])
-        query = ctx.get("querystring", "")
-        ctx["export_href"] = f"{url}?{query}" if query else url
-        return ctx
-
-
 # --- units ------------------------------------------------------------------------------------
 
 
-class OrgUnitListView(ExportLinkMixin, PortalListView):
+class OrgUnitListView(PortalListView):
     model = OrgUnit
     filterset_class = OrgUnitFilterSet
     template_name = "responsibilities/units/list.html"
@@ -123,15 +105,12 @@ def _enterprise_links(unit, counts):
         "industry": _("行业主管"),
         "professional": _("专业监管"),
     }
-    try:
-        base = reverse("responsibilities:enterprise-list")
-    except NoReverseMatch:
-        base = None
+    base = reverse("responsibilities:enterprise-list")
     return [
         {
             "label": labels[kind],
             "count": counts[kind],
-            "url": f"{base}?{kind}_supervisor={unit.pk}&is_active=true" if base else None,
+            "url": f"{base}?{kind}_supervisor={unit.pk}&is_active=true",
         }
         for kind in ("territorial", "industry", "professional")
     ]
@@ -220,7 +199,7 @@ def _members_response(request, unit, form=None):
 # --- grids ------------------------------------------------------------------------------------
 
 
-class GridListView(ExportLinkMixin, PortalListView):
+class GridListView(PortalListView):
     model = Grid
     filterset_class = GridFilterSet
     template_name = "responsibilities/grids/list.html"

@@ -463,7 +463,7 @@ def test_export_follows_the_list_filters_and_the_users_scope(cast, client):
 
     client.force_login(cast.office)
     page = client.get(reverse("responsibilities:enterprise-list"), {"is_high_risk": "true"})
-    assert page.context["enterprise_export_url"] == "/reports/export/enterprises/?is_high_risk=true"
+    assert page.context["export_href"] == "/reports/export/enterprises/?is_high_risk=true"
     _content, rows = _export(client, is_high_risk="true")
     assert rows[0][:4] == ("单位名称", "统一社会信用代码", "行业", "所属镇街区")
     assert {r[0] for r in rows[1:]} == {"侯镇高危企业", "羊口高危企业"}
