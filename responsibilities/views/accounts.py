@@ -38,6 +38,7 @@ from ..forms.accounts import (
     LoginForm,
 )
 from ..models import Membership
+from ..services import account_import as importing
 from ..services import accounts as services
 
 User = get_user_model()
@@ -339,7 +340,7 @@ class AccountImportView(AccountManagerMixin, FormView):
 
     def form_valid(self, form):
         try:
-            result = services.account_import_preview(
+            result = importing.account_import_preview(
                 actor=self.request.user, file=form.cleaned_data["file"]
             )
         except ValidationError as exc:
@@ -367,7 +368,7 @@ class AccountImportConfirmView(AccountManagerMixin, View):
         if not rows:
             messages.warning(request, _("没有待导入的数据，请重新上传表格。"))
             return redirect("responsibilities:account-import")
-        result = services.account_import(actor=request.user, rows=rows)
+        result = importing.account_import(actor=request.user, rows=rows)
         template = (
             "responsibilities/accounts/import_done.html"
             if result.saved
@@ -381,7 +382,7 @@ class AccountImportTemplateView(AccountManagerMixin, View):
         from io import BytesIO
 
         return FileResponse(
-            BytesIO(services.account_import_template()),
+            BytesIO(importing.account_import_template()),
             as_attachment=True,
             filename="账号导入模板.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

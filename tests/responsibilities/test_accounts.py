@@ -25,6 +25,7 @@ from responsibilities.models import (
     Membership,
     Profile,
 )
+from responsibilities.services import account_import as importing
 from responsibilities.services import accounts as services
 from tests.querycount import assert_constant_queries
 from tests.responsibilities.factories import (
@@ -212,7 +213,7 @@ def test_import_with_a_bad_row_names_row_and_field_and_saves_nothing(cast):
         ("sunli", "孙丽", "", "not-an-email", "侯镇", "负责人"),
         ("liming", "李明二", "", "", "市住建局", "队长"),
     )
-    result = services.account_import_preview(actor=cast.office, file=upload(content))
+    result = importing.account_import_preview(actor=cast.office, file=upload(content))
     assert not result.is_valid
     errors = result.errors
     assert any(e.startswith("第3行 单位：") and "市不存在局" in e for e in errors)
@@ -222,7 +223,7 @@ def test_import_with_a_bad_row_names_row_and_field_and_saves_nothing(cast):
     assert result.rows[0].errors == []
     assert result.rows[0].unit == cast.zhujian_unit
     # Nothing saved, even when the rows are sent for real.
-    saved = services.account_import(actor=cast.office, rows=result.raw_rows())
+    saved = importing.account_import(actor=cast.office, rows=result.raw_rows())
     assert not saved.saved
     assert not User.objects.filter(username__in=["liming", "zhaolei", "sunli"]).exists()
 
@@ -235,10 +236,10 @@ def test_import_of_a_valid_sheet_opens_every_account_with_a_password_to_change(c
         (None, None, None, None, None, None),  # blank rows are skipped
         ("sunli", "孙丽", "", "", "侯镇", "负责人"),
     )
-    preview = services.account_import_preview(actor=cast.office, file=upload(content))
+    preview = importing.account_import_preview(actor=cast.office, file=upload(content))
     assert preview.is_valid and not preview.saved
     assert not User.objects.filter(username="liming").exists()
-    result = services.account_import(actor=cast.office, rows=preview.raw_rows())
+    result = importing.account_import(actor=cast.office, rows=preview.raw_rows())
     assert result.saved
     liming = User.objects.get(username="liming")
     assert liming.profile.phone == "13805360001"
@@ -251,10 +252,10 @@ def test_import_of_a_valid_sheet_opens_every_account_with_a_password_to_change(c
 def test_import_rejects_missing_columns_and_files_that_are_not_excel(cast):
     wrong = sheet(("liming", "李明"), headers=("用户名", "姓名"))
     with pytest.raises(ValidationError) as exc:
-        services.account_import_preview(actor=cast.office, file=upload(wrong))
+        importing.account_import_preview(actor=cast.office, file=upload(wrong))
     assert "单位" in exc.value.messages[0] and "角色" in exc.value.messages[0]
     with pytest.raises(ValidationError) as exc:
-        services.account_import_preview(
+        importing.account_import_preview(
             actor=cast.office, file=upload(b"username,name\nliming,LM\n", "fake.xlsx")
         )
     assert "Excel" in exc.value.messages[0]
@@ -262,7 +263,7 @@ def test_import_rejects_missing_columns_and_files_that_are_not_excel(cast):
 
 def test_office_cannot_import_global_roles(cast):
     content = sheet(("boss", "老板", "", "", "市安委办", "系统管理员"))
-    result = services.account_import_preview(actor=cast.office, file=upload(content))
+    result = importing.account_import_preview(actor=cast.office, file=upload(content))
     assert any(e.startswith("第2行 角色：") for e in result.errors)
 
 
