@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api.router.urls)),
     path("", include("responsibilities.urls")),
+    path("tasks/", include("tasks.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
     path("map/", include("portal.map_urls")),

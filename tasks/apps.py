@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("任务落实")
+
+    def ready(self):
+        # API viewsets register with portal.api.router; workbench panels and demo and
+        # reference steps register with their registries.
+        pass
