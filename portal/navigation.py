@@ -32,6 +32,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("workbench", _("工作台"), "workbench", "house"),
+    NavItem("tasks", _("任务落实"), "tasks:directive-list", "list-check"),
     NavItem("units", _("单位"), "responsibilities:unit-list", "diagram-3"),
     NavItem("enterprises", _("生产经营单位"), "responsibilities:enterprise-list", "buildings"),
     NavItem(
