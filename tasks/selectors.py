@@ -15,13 +15,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
+    CharField,
     DateField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.db.models.query import ModelIterable
@@ -237,6 +242,40 @@ def attach_task_lights(tasks: Iterable[Task], *, today: datetime.date | None = N
     for task in tasks:
         task.light = task_light([m.light for m in task.milestones.all()])
     return tasks
+
+
+def annotate_task_light(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+    """Tasks annotated with ``light_code``: the light ``selectors.task_light`` gives, in SQL.
+
+    For filtering and counting by light in the database (pagination, counts per directive);
+    a fetched task's ``.light`` still comes from ``selectors.attach_task_lights``. The two agree
+    (tests/tasks/test_ledger_pages.py checks every light). Added by the ledger.
+    """
+    today = _today(today)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    milestones = milestones_with_status(
+        Milestone.objects.filter(task_id=OuterRef("pk")), today=today
+    )
+    open_ = milestones.filter(done_on__isnull=True)
+    done = milestones.filter(done_on__isnull=False)
+    return queryset.annotate(
+        light_code=Case(
+            When(Exists(open_.filter(due_on__lt=today)), then=Value(Light.OVERDUE.value)),
+            When(
+                Exists(open_.filter(due_on__gte=today, due_on__lte=soon)),
+                then=Value(Light.DUE_SOON.value),
+            ),
+            # Work visibly under way: an open milestone started, or another one done.
+            When(
+                Exists(open_.filter(started=True)) | (Exists(open_) & Exists(done)),
+                then=Value(Light.ON_TRACK.value),
+            ),
+            When(Exists(open_) | ~Exists(milestones), then=Value(Light.NOT_STARTED.value)),
+            When(Exists(done.filter(done_on__gt=F("due_on"))), then=Value(Light.DONE_LATE.value)),
+            default=Value(Light.DONE.value),
+            output_field=CharField(),
+        )
+    )
 
 
 def _task_base() -> QuerySet:
