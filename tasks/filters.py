@@ -1,0 +1,101 @@
+"""The task ledger's FilterSets: one for the pages, the API and the Excel export."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from portal.permissions import restrict
+from responsibilities.models import OrgUnit
+
+from .choices import Light
+from .models import Assignment, Directive, Section, Task
+from .selectors import annotate_task_light
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def directive_choices(request):
+    return restrict(Directive.objects.all(), _user(request), "view")
+
+
+def section_choices(request):
+    return restrict(Section.objects.select_related("directive"), _user(request), "view")
+
+
+def unit_choices(request):
+    # Units that carry at least one task; the directory itself is open to every member.
+    units = OrgUnit.objects.filter(Exists(Assignment.objects.filter(unit_id=OuterRef("pk"))))
+    return restrict(units, _user(request), "view")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class AssignedUnitFilter(django_filters.ModelChoiceFilter):
+    """A unit on the task, lead or co-responsible (its id)."""
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap's small controls on every visible field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            small = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", f"{small} {small}-sm")
+
+
+class DirectiveFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("标题/文号"), method="search")
+
+    class Meta:
+        model = Directive
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(doc_number__icontains=value))
+
+
+class TaskFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("任务名称/内容"), method="search")
+    directive = django_filters.ModelChoiceFilter(label=_("文件"), queryset=directive_choices)
+    section = django_filters.ModelChoiceFilter(label=_("部分"), queryset=section_choices)
+    unit = AssignedUnitFilter(label=_("责任单位"), queryset=unit_choices, method="by_unit")
+    light = django_filters.ChoiceFilter(label=_("亮灯"), choices=Light.choices, method="by_light")
+
+    class Meta:
+        model = Task
+        fields = ["q", "directive", "section", "unit", "light"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(body__icontains=value) | Q(number=value)
+        )
+
+    def by_unit(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A subquery, not a join: one row per task whatever the number of assignments.
+        return queryset.filter(
+            Exists(Assignment.objects.filter(task_id=OuterRef("pk"), unit_id=value.pk))
+        )
+
+    def by_light(self, queryset, name, value):
+        if not value:
+            return queryset
+        # In the database, so that pagination and counts see the filtered rows.
+        return annotate_task_light(queryset).filter(light_code=value)
