@@ -333,3 +333,57 @@ def test_task_page_shows_the_full_change_history_newest_first(cast, client, shed
 def test_task_page_of_a_task_not_assigned_to_the_unit_is_404(cast, client, other_task):
     client.force_login(cast.zhujian)
     assert client.get(reverse("tasks:task-detail", args=[other_task.pk])).status_code == 404
+
+
+# --- the Excel ledger -----------------------------------------------------------------------
+
+
+def _export_rows(client, **params):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("reports:export", args=["tasks"]), params)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_ledger_export_has_the_offices_columns_and_rolled_up_progress(cast, client, shed):
+    _, milestone, _ = shed
+    latest = approve(milestone, cast.zhujian_unit, value=Decimal("250"))
+    type(latest).objects.filter(pk=latest.pk).update(narrative="新建停车棚50个，累计250个。")
+    client.force_login(cast.zhujian)
+    header, *rows = _export_rows(client)
+    assert header == ["序号", "任务", "牵头单位", "责任单位", "完成时限", "目标", "进展", "状态"]
+    (row,) = rows
+    assert row[:4] == [
+        "18",
+        "强化电动车充电安全管理",
+        "市应急管理局",
+        "市住建局、各镇街区（2个单位）",
+    ]
+    assert row[4] == f"{days(30).isoformat()}；{days(90).isoformat()}（每年4月、11月）"
+    assert row[5] == "不少于470个电动车停车棚"
+    assert row[6] == "362/470个电动车停车棚\n新建停车棚50个，累计250个。"
+    assert row[7] == "正常推进"
+
+
+def test_ledger_export_follows_the_users_scope_and_filters(cast, client, shed, other_task):
+    client.force_login(cast.office)
+    assert len(_export_rows(client)) == 3
+    overdue = _export_rows(client, light="overdue")
+    assert [row[1] for row in overdue[1:]] == ["开展城市安全风险评估"]
+    assert overdue[1][4] == days(-3).isoformat()
+    client.force_login(cast.houzhen)
+    assert [row[1] for row in _export_rows(client)[1:]] == ["强化电动车充电安全管理"]
+
+
+def test_ledger_export_writes_long_term_tasks_and_escapes_formulas(cast, client):
+    task = make_task(lead=cast.zhujian_unit, title='=HYPERLINK("http://x")')
+    MilestoneFactory(task=task, due_on=None)
+    client.force_login(cast.zhujian)
+    (row,) = _export_rows(client)[1:]
+    assert row[1].startswith("'=")
+    assert row[4] == "长期坚持"
+    assert row[7] == "未开始"
