@@ -330,7 +330,7 @@ def report_list(*, user) -> QuerySet:
 
 def report_detail(*, user, pk) -> ProgressReport:
     """One report the user may see (404 otherwise), with evidence and steps prefetched."""
-    steps = ReportStep.objects.select_related("actor").order_by("at", "pk")
+    steps = ReportStep.objects.select_related("actor__profile").order_by("at", "pk")
     queryset = (
         report_list(user=user)
         .select_related("milestone__task__directive", "confirmed_by", "reviewed_by")
