@@ -40,6 +40,7 @@ from ..parsing import (
     parse_directive,
     read_directive_file,
 )
+from ..parsing import Section as ParsedSection
 from ..parsing.units import GROUP
 
 UPLOAD_SUFFIXES = (".txt", ".docx")
@@ -228,6 +229,7 @@ class DirectivePreview:
     source_hash: str
     tasks: list[TaskLine]
     existing: Directive | None
+    directory: UnitDirectory
     errors: list[str] = field(default_factory=list)  # corrections that name no known unit
 
     @property
@@ -241,6 +243,26 @@ class DirectivePreview:
     @property
     def blockers(self) -> list[str]:
         return self.errors + [message for task in self.tasks for message in task.blockers]
+
+    @property
+    def parts(self) -> list[tuple[ParsedSection, list[TaskLine]]]:
+        """The directive's parts in order, each with its tasks (parts without tasks too)."""
+        parts = [(section, [t for t in self.tasks if t.section == section.number])
+                 for section in self.parsed.sections]  # fmt: skip
+        listed = {section.number for section in self.parsed.sections}
+        stray = [t for t in self.tasks if t.section not in listed]
+        if stray:
+            parts.append((ParsedSection(number="", title=_("其他")), stray))
+        return parts
+
+    @property
+    def unit_names(self) -> list[str]:
+        """Known units an unmatched name may be mapped to (the directory's order)."""
+        return [e.name for e in self.directory.entries if e.kind != GROUP]
+
+    @property
+    def group_names(self) -> list[str]:
+        return [e.name for e in self.directory.entries if e.kind == GROUP]
 
     @property
     def unmatched_count(self) -> int:
@@ -333,6 +355,7 @@ def _build_preview(
         source_hash=source_hash,
         tasks=tasks,
         existing=Directive.objects.filter(source_hash=source_hash).first(),
+        directory=directory,
         errors=errors,
     )
 
@@ -361,18 +384,25 @@ def _stamp(obj, actor):
         obj._history_user = actor
 
 
-def _save(obj, actor):
-    obj.full_clean()
+def _save(obj, actor, where: str = ""):
+    """Validate and save with history; a message names the task it is about."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise ValidationError([f"{where}{message}" for message in error.messages]) from None
     _stamp(obj, actor)
     obj.save()
     return obj
 
 
-def _decimal(value) -> Decimal:
+def _decimal(value, where: str) -> Decimal:
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise ValidationError(_("目标值“%(value)s”不是数字。") % {"value": value}) from None
+        number = None
+    if number is None or number < 0:
+        raise ValidationError(where + _("目标值“%(value)s”无效。") % {"value": value})
+    return number
 
 
 @transaction.atomic
@@ -447,6 +477,7 @@ def _save_sections(directive, parsed, tasks: list[TaskLine], actor) -> dict[str,
 
 def _save_task(directive, section, line: TaskLine, units, groups, shift, actor) -> Task:
     lead = units[line.lead.unit_name] if line.lead else None
+    where = _("任务%(number)s：") % {"number": line.number}
     task = _save(
         Task(
             directive=directive,
@@ -458,6 +489,7 @@ def _save_task(directive, section, line: TaskLine, units, groups, shift, actor) 
             lead_unit=lead,
         ),
         actor,
+        where,
     )
     assigned: set[int] = set()
 
@@ -468,7 +500,7 @@ def _save_task(directive, section, line: TaskLine, units, groups, shift, actor) 
         assignment = Assignment(
             task=task, unit=unit, role=role, via_group=via_group, order=len(assigned)
         )
-        _save(assignment, actor)
+        _save(assignment, actor, where)
 
     kept = line.kept_units
     # Named units first, so a unit both named and in a group is assigned as named.
@@ -489,13 +521,14 @@ def _save_task(directive, section, line: TaskLine, units, groups, shift, actor) 
                 text=milestone.text,
                 due_on=milestone.due + shift if milestone.due else None,
                 recurrence_months=milestone.recurrence_months,
-                target_value=_decimal(target.value) if target else None,
+                target_value=_decimal(target.value, where) if target else None,
                 target_unit=target.unit if target else "",
                 target_subject=target.subject if target else "",
                 target_comparator=target.comparator if target else "",
                 order=milestone.index,
             ),
             actor,
+            where,
         )
     return task
 
