@@ -9,4 +9,4 @@ class TasksConfig(AppConfig):
     def ready(self):
         # API viewsets register with portal.api.router; workbench panels and demo and
         # reference steps register with their registries.
-        pass
+        from . import workbench  # noqa: F401
