@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from responsibilities.models import OrgUnit
 from tasks.models import Assignment, Directive, Milestone, Section, Task
 from tests.tasks.parser_support import REPO, SHOUGUANG, golden
+from tests.tasks.test_directive_import import SMALL
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,15 @@ def test_due_dates_are_saved_as_written(reference):
     twice_a_year = Milestone.objects.get(task__number="15")
     assert twice_a_year.recurrence_months == [4, 11]
     assert twice_a_year.due_on == date(2019, 4, 30)
+
+
+def test_a_unit_unknown_to_the_directory_blocks_saving_with_a_one_line_reason(reference, tmp_path):
+    path = tmp_path / "small.txt"
+    path.write_text(SMALL, encoding="utf-8")
+    out, _err = run(str(path), "--dry-run")
+    assert "待处理：任务1：单位“市星际管理局”不在单位名录中" in out
+    with pytest.raises(CommandError) as raised:
+        run(str(path))
+    assert "市星际管理局" in str(raised.value) and "市星际局" in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert Directive.objects.count() == 0
