@@ -10,3 +10,4 @@ class TasksConfig(AppConfig):
         # API viewsets register with portal.api.router; workbench panels and demo and
         # reference steps register with their registries.
         from . import workbench  # noqa: F401
+        from .api import views  # noqa: F401
