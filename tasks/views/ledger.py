@@ -181,7 +181,7 @@ class TaskDetailView(PortalDetailView):
                 for unit_id, value in sorted(milestone.unit_values.items())
                 if sees_shares or unit_id in scope.unit_ids
             ]
-            milestone.report_links = self.report_links(milestone, my_units, scope)
+            milestone.report_links = self.report_links(milestone, bool(assigned), my_units, scope)
         ctx.update(
             milestones=milestones,
             reports=selectors.task_reports(user=user, task=task),
@@ -192,12 +192,17 @@ class TaskDetailView(PortalDetailView):
         )
         return ctx
 
-    def report_links(self, milestone, my_units, scope):
+    def report_links(self, milestone, has_units, my_units, scope):
         """填报进展 for each of the user's units on the task (none for read-only roles)."""
-        if scope.read_only or not my_units:
+        if scope.read_only:
             return []
         base = url_or_none("tasks:report-create", milestone.pk)
         if base is None:
+            return []
+        if not has_units:
+            # A task without units (Shouguang 32–34): the office reports on it itself.
+            return [{"url": base, "unit": None}] if scope.is_office else []
+        if not my_units:
             return []
         if len(my_units) == 1:
             return [{"url": base, "unit": None}]

@@ -387,3 +387,15 @@ def test_ledger_export_writes_long_term_tasks_and_escapes_formulas(cast, client)
     assert row[1].startswith("'=")
     assert row[4] == "长期坚持"
     assert row[7] == "未开始"
+
+
+def test_the_office_reports_on_a_task_without_units_itself(cast, client):
+    task = make_task(lead=None, title="加强城市安全文化建设")
+    MilestoneFactory(task=task)
+    url = reverse("tasks:task-detail", args=[task.pk])
+    client.force_login(cast.office)
+    (milestone,) = client.get(url).context["milestones"]
+    assert len(milestone.report_links) == 1
+    client.force_login(cast.auditor)
+    (milestone,) = client.get(url).context["milestones"]
+    assert milestone.report_links == []
