@@ -359,9 +359,11 @@ def reports_awaiting_review(*, user) -> QuerySet:
 
 
 def reports_returned(*, user) -> QuerySet:
-    """Reports returned to the user: written by them, or by their unit, and not yet resubmitted."""
+    """Reports returned to the user and not yet resubmitted: written by them, or by a colleague
+    of a unit where they are staff (a leader's own returns do not come back to the leader)."""
     scope = user_scope(user)
-    mine = Q(author_id=scope.user_id) | Q(unit_id__in=scope.unit_ids)
+    staff_units = scope.unit_ids - scope.leader_unit_ids
+    mine = Q(author_id=scope.user_id) | Q(unit_id__in=staff_units)
     return (
         report_list(user=user)
         .filter(mine, state=ReportState.RETURNED)

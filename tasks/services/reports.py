@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -109,7 +109,14 @@ def _check_value(milestone: Milestone, value) -> Decimal | None:
                 }
             )
         return None
-    value = Decimal(value)
+    try:
+        value = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(
+            {"value": _("完成值“%(value)s”不是数字。") % {"value": value}}
+        ) from None
+    if not value.is_finite():
+        raise ValidationError({"value": _("完成值“%(value)s”不是数字。") % {"value": value}})
     if value < 0:
         raise ValidationError({"value": _("完成值不能为负数。")})
     return value

@@ -212,6 +212,8 @@ def test_a_milestone_with_a_target_needs_a_value_that_is_not_negative(cast, shed
     assert "请填写完成值" in exc.value.message_dict["value"][0]
     with pytest.raises(ValidationError, match="不能为负数"):
         file_report(cast, shed, value=-1)
+    with pytest.raises(ValidationError, match="完成值“abc”不是数字"):
+        file_report(cast, shed, value="abc")
     assert ProgressReport.objects.count() == 0
 
 

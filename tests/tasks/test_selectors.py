@@ -274,6 +274,7 @@ def test_workbench_selectors_find_what_waits_for_each_role(cast, shed_task):
     assert list(reports_awaiting_review(user=cast.zhujian_lead)) == []
     assert list(reports_returned(user=cast.zhujian)) == [returned]
     assert list(reports_returned(user=cast.yingji)) == []
+    assert list(reports_returned(user=cast.zhujian_lead)) == []  # the leader returned it
 
 
 @pytest.mark.django_db
