@@ -116,7 +116,6 @@ class DirectiveDetailView(TaskRowsMixin, PortalDetailView):
         ("doc_number", gettext_lazy("文号")),
         ("issuer", gettext_lazy("发文机关")),
         ("issued_on", gettext_lazy("发文日期")),
-        ("implements", gettext_lazy("贯彻落实的上级文件")),
     ]
 
     def get_context_data(self, **kwargs):
