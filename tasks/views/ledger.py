@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from portal.permissions import restrict, user_scope
@@ -29,14 +29,6 @@ from ..ledger import (
 from ..models import Directive, Task
 
 
-def url_or_none(name: str, *args) -> str | None:
-    """A page another part of the app provides, when it is there."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 class TaskRowsMixin:
     """Pages that list tasks: the page's tasks get units, next due date and light."""
 
@@ -55,9 +47,7 @@ class DirectiveListView(TaskRowsMixin, PortalListView):
     export_name = "tasks"  # tasks/exports.py: the task ledger
     tasks_shown = 20
 
-    @property
-    def import_url_name(self):
-        return "tasks:import" if url_or_none("tasks:import") else None
+    import_url_name = "tasks:import"  # shown to the office only (user_may_create)
 
     def user_may_create(self):
         return user_scope(self.request.user).writes_all  # importing directives is the office's
@@ -186,7 +176,6 @@ class TaskDetailView(PortalDetailView):
             reports=selectors.task_reports(user=user, task=task),
             history=task_history(task),
             sees_shares=sees_shares,
-            report_detail_available=url_or_none("tasks:report-detail", 0) is not None,
             lead_role=AssignmentRole.LEAD,
         )
         return ctx
@@ -195,9 +184,7 @@ class TaskDetailView(PortalDetailView):
         """填报进展 for each of the user's units on the task (none for read-only roles)."""
         if scope.read_only:
             return []
-        base = url_or_none("tasks:report-create", milestone.pk)
-        if base is None:
-            return []
+        base = reverse("tasks:report-create", args=[milestone.pk])
         if not has_units:
             # A task without units (Shouguang 32–34): the office reports on it itself.
             return [{"url": base, "unit": None}] if scope.is_office else []

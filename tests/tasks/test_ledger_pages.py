@@ -119,6 +119,7 @@ def test_directive_list_offers_import_and_export_to_the_office_only(cast, client
     assert office_page.context["export_href"].startswith(reverse("reports:export", args=["tasks"]))
     client.force_login(cast.zhujian)
     staff_page = client.get(reverse("tasks:directive-list"))
+    assert office_page.context["import_url_name"] == "tasks:import"
     assert staff_page.context["import_url_name"] is None
     assert staff_page.context["can_create"] is False
 
@@ -307,10 +308,6 @@ def test_report_button_only_for_users_whose_unit_is_on_the_task(cast, client, sh
     auditor_links = [m.report_links for m in client.get(url).context["milestones"]]
     client.force_login(cast.office)
     office_links = [m.report_links for m in client.get(url).context["milestones"]]
-    try:
-        reverse("tasks:report-create", args=[1])
-    except Exception:
-        pytest.skip("the report pages have not landed")
     assert all(len(links) == 1 for links in staff_links)
     assert all(links == [] for links in auditor_links)
     assert all(links == [] for links in office_links)
