@@ -396,3 +396,37 @@ def test_the_office_reports_on_a_task_without_units_itself(cast, client):
     client.force_login(cast.auditor)
     (milestone,) = client.get(url).context["milestones"]
     assert milestone.report_links == []
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "directive",
+        "section",
+        "task",
+        "assignment",
+        "milestone",
+        "progressreport",
+        "reportevidence",
+        "reportstep",
+    ],
+)
+def test_admin_lists_every_ledger_model(cast, client, shed, model):
+    client.force_login(cast.admin)
+    response = client.get(reverse(f"admin:tasks_{model}_changelist"), {"q": "电动车"})
+    assert response.status_code == 200
+
+
+def test_admin_shows_report_state_read_only(cast, client, shed):
+    _, milestone, _ = shed
+    report = ProgressReportFactory(submitted=True, milestone=milestone, unit=cast.zhujian_unit)
+    client.force_login(cast.admin)
+    url = reverse("admin:tasks_progressreport_change", args=[report.pk])
+    form = client.get(url).context["adminform"].form
+    assert "state" not in form.fields and "reviewed_by" not in form.fields
+    assert "narrative" in form.fields
+    task_page = client.get(reverse("admin:tasks_task_change", args=[milestone.task_id]))
+    assert task_page.status_code == 200
