@@ -52,6 +52,10 @@ class DirectiveListView(TaskRowsMixin, PortalListView):
     def user_may_create(self):
         return user_scope(self.request.user).writes_all  # importing directives is the office's
 
+    def export_href(self, querystring):
+        # This page filters directives, not tasks: the ledger export takes the task filters.
+        return super().export_href("")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user

@@ -430,3 +430,18 @@ def test_admin_shows_report_state_read_only(cast, client, shed):
     assert "narrative" in form.fields
     task_page = client.get(reverse("admin:tasks_task_change", args=[milestone.task_id]))
     assert task_page.status_code == 200
+
+
+def test_task_list_with_htmx_renders_only_the_rows_and_the_export_link(cast, client, shed):
+    client.force_login(cast.office)
+    response = client.get(reverse("tasks:task-list"), {"light": "on_track"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'hx-swap-oob="true"' in html and "light=on_track" in html
+    assert "强化电动车充电安全管理" in html
+
+
+def test_directive_search_does_not_leak_into_the_ledger_export(cast, client, shed):
+    client.force_login(cast.office)
+    response = client.get(reverse("tasks:directive-list"), {"q": "实施意见"})
+    assert response.context["export_href"] == reverse("reports:export", args=["tasks"])
