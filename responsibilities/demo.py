@@ -155,6 +155,14 @@ DEMO_ACCOUNTS = (
         title="副局长",
     ),
     DemoAccount("yingji", "陈静", "13853600105", "市应急管理局", title="综合协调科科员"),
+    DemoAccount(
+        "yingji-lead",
+        "李娜",
+        "13853600108",
+        "市应急管理局",
+        role=MembershipRole.LEADER,
+        title="副局长",
+    ),
     DemoAccount("houzhen", "孙涛", "13853600106", "侯镇", title="安监办工作人员"),
     DemoAccount("admin", "周明", "13853600107", global_role=ROLE_ADMIN, superuser=True),
 )

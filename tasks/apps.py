@@ -9,5 +9,10 @@ class TasksConfig(AppConfig):
     def ready(self):
         # API viewsets register with portal.api.router; workbench panels and demo and
         # reference steps register with their registries.
+        from responsibilities.demo import register_demo_step
+
         from . import workbench  # noqa: F401
         from .api import views  # noqa: F401
+        from .demo import seed_demo_tasks
+
+        register_demo_step("tasks", seed_demo_tasks)
