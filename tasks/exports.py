@@ -14,19 +14,20 @@ from portal.exports import CHUNK_SIZE, Column, Exporter, register
 
 from .choices import ReportState
 from .filters import TaskFilterSet
-from .ledger import decorate_tasks, progress_label, recurrence_label, target_label
+from .ledger import decorate_tasks, progress_label, recurrence_of, target_label
 from .models import ProgressReport
 from .selectors import attach_task_lights, task_list
 
 
 def _deadlines(task) -> str:
     parts = []
-    for milestone in task.milestones.all():
+    siblings = {m.pk: m for m in task.milestones.all()}
+    for milestone in siblings.values():
         if milestone.due_on is None:
             continue
         text = milestone.due_on.isoformat()
-        if milestone.recurrence_months:
-            text += f"（{recurrence_label(milestone.recurrence_months)}）"
+        if recurrence := recurrence_of(milestone, siblings):
+            text += f"（{recurrence}）"
         parts.append(text)
     return "；".join(parts) or _("长期坚持")
 

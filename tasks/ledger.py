@@ -116,6 +116,15 @@ def recurrence_label(months) -> str:
     return _("每年%(months)s") % {"months": "、".join(f"{m}月" for m in months)}
 
 
+def recurrence_of(milestone: Milestone, siblings: dict[int, Milestone]) -> str:
+    """The recurrence label of a milestone, or of the series it is an occurrence of
+    (``siblings``: the task's milestones by pk, so no query)."""
+    months = milestone.recurrence_months
+    if not months and milestone.series_id in siblings:
+        months = siblings[milestone.series_id].recurrence_months
+    return recurrence_label(months)
+
+
 def target_label(milestone: Milestone) -> str:
     """848个市政消火栓 — the target as the directive writes it."""
     if milestone.target_value is None:

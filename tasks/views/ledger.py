@@ -22,7 +22,7 @@ from ..ledger import (
     light_counts,
     light_summary,
     progress_label,
-    recurrence_label,
+    recurrence_of,
     target_label,
     task_history,
 )
@@ -165,8 +165,9 @@ class TaskDetailView(PortalDetailView):
         # The lead unit and the office see every unit's share; a co-unit sees its own.
         sees_shares = scope.sees_all or (task.lead_unit_id in scope.unit_ids)
         milestones = list(task.milestones.all())
+        siblings = {m.pk: m for m in milestones}
         for milestone in milestones:
-            milestone.recurrence_label = recurrence_label(milestone.recurrence_months)
+            milestone.recurrence_label = recurrence_of(milestone, siblings)
             milestone.target_label = target_label(milestone)
             milestone.progress_label = progress_label(milestone)
             milestone.shares = [

@@ -265,6 +265,10 @@ def test_task_page_shows_units_milestones_targets_and_lights(cast, client, shed)
     assert "各镇街区（2个单位）" in html
     assert "侯镇" in html  # inside the collapsible expansion
     assert "每年4月、11月" in html
+    next_year = MilestoneFactory(task=task, series=recurring, due_on=days(270))
+    occurrence_page = client.get(reverse("tasks:task-detail", args=[task.pk]))
+    shown_next = [m for m in occurrence_page.context["milestones"] if m.pk == next_year.pk]
+    assert shown_next[0].recurrence_label == "每年4月、11月"  # an occurrence shows its series'
     assert "312 / 470 个 电动车停车棚" in html
     shown = {m.pk: m for m in response.context["milestones"]}
     assert shown[milestone.pk].light == Light.ON_TRACK
