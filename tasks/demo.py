@@ -54,6 +54,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.notifications.models import Notification
+from portal.notifications.services import notification_mark_read
 from responsibilities.demo import DemoRun
 from responsibilities.models import OrgUnit
 from responsibilities.reference import CREATED, UNCHANGED
@@ -222,7 +224,11 @@ def seed_demo_tasks(run: DemoRun) -> None:
         if row.until != "draft":
             report_submit(actor=author, report=report)
         if row.until in ("confirmed", "approved", "returned"):
-            report_confirm(actor=users[LEADERS[row.unit]], report=report)
+            leader = users[LEADERS[row.unit]]
+            _open_notices(leader, report)  # the leader followed the notice to the report
+            report_confirm(actor=leader, report=report)
+        if row.until in ("approved", "returned"):
+            _open_notices(office, report)
         if row.until == "approved":
             report_approve(actor=office, report=report, comment=row.comment)
         elif row.until == "returned":
@@ -233,6 +239,16 @@ def seed_demo_tasks(run: DemoRun) -> None:
         _("演示文件“%(title)s”（日期已平移）：已填报演示进展报告 %(n)d 份。")
         % {"title": directive.title, "n": len(DEMO_REPORTS)}
     )
+
+
+def _open_notices(user, report: ProgressReport) -> None:
+    """Mark read what asked ``user`` to act on ``report``: only notices of work still
+    waiting stay unread on the demo's workbenches."""
+    unread = Notification.objects.filter(
+        recipient=user, link=report.get_absolute_url(), read_at__isnull=True
+    )
+    for notice in unread:
+        notification_mark_read(actor=user, notification=notice)
 
 
 def _usernames() -> set[str]:

@@ -116,6 +116,23 @@ def test_the_demo_reports_stand_in_every_state_with_their_steps(seeded):
     ).exists()
 
 
+def test_only_work_still_waiting_is_unread_on_the_demo_workbenches(seeded):
+    submitted = ProgressReport.objects.get(state=ReportState.SUBMITTED)
+    confirmed = ProgressReport.objects.get(state=ReportState.CONFIRMED)
+    returned = ProgressReport.objects.get(state=ReportState.RETURNED)
+
+    def unread(username):
+        return set(
+            Notification.objects.filter(
+                recipient__username=username, read_at__isnull=True, link__startswith="/tasks/"
+            ).values_list("link", flat=True)
+        )
+
+    assert unread("zhujian-lead") == {submitted.get_absolute_url()}
+    assert unread("office") == {confirmed.get_absolute_url()}
+    assert returned.get_absolute_url() in unread("zhujian")
+
+
 def test_a_second_seed_changes_nothing(seeded):
     before = _snapshot()
 
