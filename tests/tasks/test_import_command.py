@@ -12,9 +12,11 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from responsibilities.models import OrgUnit
 from tasks.models import Assignment, Directive, Milestone, Section, Task
+from tests.celery_worker import database_url_for
 from tests.tasks.parser_support import REPO, SHOUGUANG, golden
 from tests.tasks.test_directive_import import SMALL
 
@@ -80,8 +82,13 @@ def test_bad_input_fails_with_a_one_line_reason_and_saves_nothing(reference, bad
 
 
 @pytest.mark.parametrize("case", ["empty", "binary", "no numbered tasks"])
-def test_bad_input_exits_non_zero_from_the_shell(bad_inputs, case):
-    env = {**os.environ, "CHENGAN_VAR_DIR": str(settings.VAR_DIR)}
+def test_bad_input_exits_non_zero_from_the_shell(db, bad_inputs, case):
+    # The command runs in its own process against this test's (migrated) database.
+    env = {
+        **os.environ,
+        "CHENGAN_VAR_DIR": str(settings.VAR_DIR),
+        "DATABASE_URL": database_url_for(connection.settings_dict),
+    }
     done = subprocess.run(
         [sys.executable, "manage.py", "import_directive", str(bad_inputs[case]), "--json"],
         cwd=REPO,
@@ -170,3 +177,23 @@ def test_a_unit_unknown_to_the_directory_blocks_saving_with_a_one_line_reason(re
     assert "市星际管理局" in str(raised.value) and "市星际局" in str(raised.value)
     assert "\n" not in str(raised.value)
     assert Directive.objects.count() == 0
+
+
+def test_an_unmigrated_database_is_a_one_line_reason_not_a_traceback(bad_inputs, tmp_path):
+    env = {
+        **os.environ,
+        "CHENGAN_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_directive", str(SHOUGUANG), "--dry-run", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    reason = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
+    assert len(reason) == 1 and "migrate" in reason[0], done.stderr

@@ -11,6 +11,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from tasks.parsing import DirectiveParseError, read_directive_file, to_contract_json
@@ -39,6 +40,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         except ValidationError as error:
             raise CommandError(_one_line(error)) from None
+        except DatabaseError as error:
+            reason = " ".join(str(error).split())
+            raise CommandError(
+                _("数据库不可用或尚未初始化（请先运行 migrate 和 load_reference）：%(reason)s")
+                % {"reason": reason}
+            ) from None
         if as_json:
             self.stdout.write(json.dumps(to_contract_json(preview.parsed), ensure_ascii=False))
         say = self.stderr.write if as_json else self.stdout.write
