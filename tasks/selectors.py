@@ -321,7 +321,7 @@ def report_list(*, user) -> QuerySet:
     """Reports the user may see, with what their rows show."""
     return restrict(
         ProgressReport.objects.select_related(
-            "milestone__task__lead_unit", "unit", "author", "corrects"
+            "milestone__task__lead_unit", "unit", "author__profile", "corrects"
         ),
         user,
         "view",

@@ -44,10 +44,11 @@ def _reports_for(scope, unit: OrgUnit) -> bool:
 
 
 def _leads(scope, unit: OrgUnit) -> bool:
-    """May this person confirm ``unit``'s reports? Its leaders; the office for itself."""
-    return unit.pk in scope.leader_unit_ids or (
-        unit.kind == OrgUnit.Kind.OFFICE and scope.is_office
-    )
+    """May this person confirm ``unit``'s reports? Its leaders; the office for itself, and for
+    a unit that has no active leader account (its submissions are sent to the office)."""
+    if unit.pk in scope.leader_unit_ids:
+        return True
+    return scope.is_office and (unit.kind == OrgUnit.Kind.OFFICE or not _unit_leaders(unit))
 
 
 def reporting_units(*, user, milestone: Milestone) -> list[OrgUnit]:

@@ -449,3 +449,19 @@ def test_directive_search_does_not_leak_into_the_ledger_export(cast, client, she
     client.force_login(cast.office)
     response = client.get(reverse("tasks:directive-list"), {"q": "实施意见"})
     assert response.context["export_href"] == reverse("reports:export", args=["tasks"])
+
+
+def test_a_finished_task_shows_no_next_deadline_rather_than_long_term(cast, client):
+    from tests.tasks.factories import MilestoneFactory, ProgressReportFactory, make_task
+
+    task = make_task(lead=cast.zhujian_unit, title="已完成的任务")
+    milestone = MilestoneFactory(task=task)
+    ProgressReportFactory(
+        milestone=milestone, unit=cast.zhujian_unit, completes=True, approved=True
+    )
+    client.force_login(cast.office)
+    page = client.get(reverse("tasks:task-list"))
+    (row,) = [t for t in page.context["object_list"] if t.pk == task.pk]
+    assert row.light == "done"
+    assert row.next_due is None
+    assert "长期坚持" not in page.content.decode()

@@ -355,3 +355,22 @@ def test_buttons_follow_the_role_and_the_state(cast, shed):
     report.refresh_from_db()
     assert report_actions(user=cast.office, report=report) == {"approve", "return"}
     assert report_actions(user=cast.auditor, report=report) == set()
+
+
+def test_the_office_confirms_for_a_unit_without_a_leader_account(cast, shed):
+    """市应急管理局 has no leader in the cast: its submissions go to the office, which may confirm."""
+    report = report_create(
+        actor=cast.yingji, milestone=shed, unit=cast.yingji_unit, value=50, narrative="已建成50个。"
+    )
+    report_submit(actor=cast.yingji, report=report)
+    assert any("待确认" in title for title, _body, _link in inbox(cast.office))
+    report_confirm(actor=cast.office, report=report)
+    report.refresh_from_db()
+    assert report.state == ReportState.CONFIRMED
+
+
+def test_the_office_cannot_confirm_for_a_unit_that_has_its_own_leader(cast, shed):
+    report = file_report(cast, shed)
+    report_submit(actor=cast.zhujian, report=report)
+    with pytest.raises(PermissionDenied):
+        report_confirm(actor=cast.office, report=report)
