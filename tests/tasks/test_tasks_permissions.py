@@ -10,7 +10,16 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from responsibilities.models import UnitGroup
-from tasks.models import Directive, Milestone, ProgressReport, Task
+from tasks.models import (
+    Assignment,
+    Directive,
+    Milestone,
+    ProgressReport,
+    ReportEvidence,
+    ReportStep,
+    Section,
+    Task,
+)
 from tasks.services.reports import report_create
 from tests.permission_matrix import PermissionMatrix
 from tests.responsibilities.factories import OrgUnitFactory
@@ -18,6 +27,8 @@ from tests.tasks.factories import (
     AssignmentFactory,
     MilestoneFactory,
     ProgressReportFactory,
+    ReportEvidenceFactory,
+    ReportStepFactory,
     make_task,
 )
 
@@ -84,6 +95,48 @@ class TestProgressReportMatrix(PermissionMatrix):
     def make_object(self, cast, unit):
         milestone = MilestoneFactory(task=make_task(lead=unit))
         return ProgressReportFactory(milestone=milestone, unit=unit)
+
+
+class TestSectionMatrix(PermissionMatrix):
+    """A part of a directive is visible to the units with a task in that directive."""
+
+    model = Section
+    member_rights = {"staff": VIEW_OWN, "leader": VIEW_OWN, "township": VIEW_OWN}
+
+    def make_object(self, cast, unit):
+        return make_task(lead=unit).section
+
+
+class TestAssignmentMatrix(PermissionMatrix):
+    """Who else carries a task is visible to the units on it; only the office assigns."""
+
+    model = Assignment
+    member_rights = {"staff": VIEW_OWN, "leader": VIEW_OWN, "township": VIEW_OWN}
+
+    def make_object(self, cast, unit):
+        return make_task(lead=unit).assignments.get()
+
+
+class TestReportEvidenceMatrix(PermissionMatrix):
+    """Evidence follows its report: the reporting unit (and the task's lead unit) sees it."""
+
+    model = ReportEvidence
+    member_rights = {"staff": VIEW_OWN, "leader": VIEW_OWN, "township": VIEW_OWN}
+
+    def make_object(self, cast, unit):
+        milestone = MilestoneFactory(task=make_task(lead=unit))
+        return ReportEvidenceFactory(report=ProgressReportFactory(milestone=milestone, unit=unit))
+
+
+class TestReportStepMatrix(PermissionMatrix):
+    """A report's review trail is visible where the report is."""
+
+    model = ReportStep
+    member_rights = {"staff": VIEW_OWN, "leader": VIEW_OWN, "township": VIEW_OWN}
+
+    def make_object(self, cast, unit):
+        milestone = MilestoneFactory(task=make_task(lead=unit))
+        return ReportStepFactory(report=ProgressReportFactory(milestone=milestone, unit=unit))
 
 
 # --- the issue's cases ----------------------------------------------------------------------
