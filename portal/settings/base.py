@@ -311,5 +311,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes announces itself at INFO in every process, commands included.
+        "axes": {"level": env("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
