@@ -224,6 +224,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "城安 Chengan <noreply@chengan.local>")
 
+# --- Notification channels (portal.notifications.channels) ---------------------------------
+SMS_BACKEND = env("SMS_BACKEND", "portal.notifications.sms.ConsoleSmsBackend")
+NOTIFICATION_DELIVERY_MAX_RETRIES = env_int("NOTIFICATION_DELIVERY_MAX_RETRIES", 5)
+NOTIFICATION_WEBHOOK_TIMEOUT = env_int("NOTIFICATION_WEBHOOK_TIMEOUT", 5)  # seconds
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's SQLAlchemy transport on a SQLite file: the
 # filesystem transport races (a reader can take a half-written message) and kills the worker.
