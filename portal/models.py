@@ -34,3 +34,30 @@ class PortalModel(models.Model):
     def scope_allows_add(self, scope) -> bool:
         """May a unit member create this (unsaved) object? Global roles are decided before."""
         return False
+
+
+class WorkdayOverride(PortalModel):
+    """节假日调整 — one day of the State Council's yearly holiday schedule, entered by hand.
+
+    The ``holidays`` package carries China's official schedule only up to the last year it
+    knows; for a later year the office enters 国务院办公厅关于某年部分节假日安排的通知 here,
+    day by day: each 放假 weekday and each 调休上班 weekend day. A row also corrects the package.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=50, blank=True, help_text=_("如：春节"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        label = f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{label}（{self.name}）" if self.name else label
