@@ -53,7 +53,7 @@ cat <<EOF
 
   城安 Chengan is running at http://$ADDR/
   database: ${broker#* }   broker: ${broker%% *}
-  demo accounts: office, auditor, zhujian, zhujian-lead, yingji, houzhen, admin
+  demo accounts: office, auditor, zhujian, zhujian-lead, yingji, yingji-lead, houzhen, admin
                  password chengan-demo-2026
   logs: $LOG_DIR/web.log, $LOG_DIR/celery.log
   Ctrl-C stops the web server, the worker and beat.
