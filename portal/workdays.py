@@ -144,7 +144,10 @@ def workday_calendar_panel(request):
         template="portal/workdays_panel.html",
         context={
             "missing": missing,
-            "admin_url": reverse("admin:portal_workdayoverride_changelist"),
+            # Only staff accounts reach Django's admin; the office is told whom to ask.
+            "admin_url": reverse("admin:portal_workdayoverride_changelist")
+            if request.user.is_staff
+            else None,
         },
         order=5,
     )

@@ -116,7 +116,11 @@ def test_the_office_is_warned_while_next_years_schedule_is_missing(cast, client)
     page = client.get(reverse("workbench")).text
     assert 'data-testid="panel-workdays"' in page
     assert f"{this_year + 1}年法定节假日安排尚未录入" in page
-    assert reverse("admin:portal_workdayoverride_changelist") in page
+    # The office has no Django admin account: it is told whom to ask, not sent to a login.
+    assert reverse("admin:portal_workdayoverride_changelist") not in page
+    assert "请联系系统管理员" in page
+    client.force_login(cast.admin)
+    assert reverse("admin:portal_workdayoverride_changelist") in client.get(reverse("workbench")).text
 
     client.force_login(cast.zhujian)
     assert 'data-testid="panel-workdays"' not in client.get(reverse("workbench")).text
