@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .models import Notification
+from portal.permissions import restrict
+
+from .models import Delivery, Notification, NotificationPreference
 
 
 def notifications_for(user) -> QuerySet[Notification]:
@@ -38,3 +40,24 @@ def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def deliveries_needing_attention(user) -> QuerySet[Delivery]:
+    """Failed and pending deliveries, for the office (``restrict``: only global writers)."""
+    return (
+        restrict(Delivery.objects.all(), user, "change")
+        .exclude(state=Delivery.State.SENT)
+        .select_related("notification__recipient")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def pending_digest_items(user) -> QuerySet[Notification]:
+    """What a digest-mode person's next digest lists: unread notices since the last digest."""
+    items = unread_notifications_for(user)
+    last = (
+        NotificationPreference.objects.filter(user_id=getattr(user, "pk", None))
+        .values_list("last_digest_at", flat=True)
+        .first()
+    )
+    return items.filter(created_at__gt=last) if last else items

@@ -228,6 +228,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "城安 Chengan <noreply@chengan.
 SMS_BACKEND = env("SMS_BACKEND", "portal.notifications.sms.ConsoleSmsBackend")
 NOTIFICATION_DELIVERY_MAX_RETRIES = env_int("NOTIFICATION_DELIVERY_MAX_RETRIES", 5)
 NOTIFICATION_WEBHOOK_TIMEOUT = env_int("NOTIFICATION_WEBHOOK_TIMEOUT", 5)  # seconds
+# The address people open the portal at, for links in e-mail, SMS and robot messages.
+SITE_URL = env("SITE_URL", "").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's SQLAlchemy transport on a SQLite file: the
