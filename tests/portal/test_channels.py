@@ -184,7 +184,10 @@ def test_a_failing_robot_leaves_a_failed_delivery_the_office_sees_and_retries(
         client.post(reverse("notifications:delivery-retry", args=[delivery.pk])).status_code == 403
     )
 
+    assert "deliveries-link" not in client.get(reverse("notifications:list")).text
+
     client.force_login(cast.office)
+    assert "deliveries-link" in client.get(reverse("notifications:list")).text
     page = client.get(reverse("notifications:deliveries"))
     assert page.status_code == 200
     assert "风险研判会" in page.text and "500" in page.text
