@@ -25,7 +25,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 .PHONY: run setup install test lint format bench messages translations migrate seed static clean distclean
 
 ## run: set everything up, seed the demo and serve http://127.0.0.1:8000 with a Celery worker and beat
-run: setup seed static
+run: setup static
 	@bash scripts/serve.sh
 
 ## setup: everything `run` does except serving
@@ -49,7 +49,7 @@ node_modules/.installed: package-lock.json package.json
 translations: $(MO_FILES)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
-	$(MANAGE) compile_translations $<
+	$(MANAGE) compile_translations --force $<
 
 migrate: $(VENV)/.installed node_modules/.installed
 	$(MANAGE) migrate --noinput
