@@ -48,11 +48,11 @@ pids+=($!)
 "$PY" manage.py runserver "$ADDR" </dev/null >>"$LOG_DIR/web.log" 2>&1 &
 pids+=($!)
 
-broker=$("$PY" -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base"); import django; django.setup(); from django.conf import settings; print(settings.CELERY_BROKER_URL.split("://")[0], settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1])' 2>/dev/null || echo "? ?")
+stack=$("$PY" -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base"); import django; django.setup(); from django.conf import settings; print(settings.CELERY_BROKER_URL.split("://")[0], settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1])' 2>/dev/null || echo "? ?")
 cat <<EOF
 
   城安 Chengan is running at http://$ADDR/
-  database: ${broker#* }   broker: ${broker%% *}
+  database: ${stack#* }   broker: ${stack%% *}
   demo accounts: office, auditor, zhujian, zhujian-lead, yingji, yingji-lead, houzhen, admin
                  password chengan-demo-2026
   logs: $LOG_DIR/web.log, $LOG_DIR/celery.log
@@ -67,4 +67,5 @@ pids+=($!)
 status=0
 wait -n "${pids[@]}" || status=$?
 echo "A Chengan process exited (status $status); stopping the others." >&2
-exit "$status"
+# Nothing should end on its own: even a clean exit of one process is a failure of the whole.
+exit $((status == 0 ? 1 : status))
