@@ -194,10 +194,15 @@ def publishing_to(broker_url: str):
 
 def _drop_broker_pools(app) -> None:
     """Forget the connection and producer pools bound to the old broker URL (Celery keeps
-    them for the app's life; ``app.close()`` would also unregister the app)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    them for the app's life; ``app.close()`` would also unregister the app).
+
+    ``app.pool`` comes from kombu's process-wide registry keyed by broker URL, so closing it
+    alone leaves a closed pool there for the next test on that URL ("Acquire on closed
+    pool"); ``kombu.pools.reset()`` closes every registered pool and forgets them."""
+    from kombu import pools
+
+    app._pool = None
+    pools.reset()
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
