@@ -120,7 +120,9 @@ def test_the_office_is_warned_while_next_years_schedule_is_missing(cast, client)
     assert reverse("admin:portal_workdayoverride_changelist") not in page
     assert "请联系系统管理员" in page
     client.force_login(cast.admin)
-    assert reverse("admin:portal_workdayoverride_changelist") in client.get(reverse("workbench")).text
+    assert (
+        reverse("admin:portal_workdayoverride_changelist") in client.get(reverse("workbench")).text
+    )
 
     client.force_login(cast.zhujian)
     assert 'data-testid="panel-workdays"' not in client.get(reverse("workbench")).text
