@@ -60,3 +60,21 @@ def purge_delivered_broker_messages(*, broker_url: str, delivered_before: dateti
             return result.rowcount
     finally:
         engine.dispose()
+
+
+@shared_task(name="portal.jobs.sweep_deadlines", acks_late=True)
+def sweep_deadlines() -> dict:
+    """Beat, every ``DEADLINE_SWEEP_INTERVAL`` seconds: one deadline sweep. Safe to redeliver
+    or to overlap another sweep (see portal.deadlines: every act is claimed once)."""
+    from portal.deadlines import sweep
+
+    return sweep().as_dict()
+
+
+@shared_task(name="portal.jobs.send_digests", acks_late=True)
+def send_digests() -> int:
+    """Beat, 08:00 Asia/Shanghai: one digest per person who chose the daily digest and has
+    something new; nobody hears anything when their list is empty."""
+    from portal.notifications.services import digests_send
+
+    return digests_send()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
+    path("supervision/", include("portal.supervision.urls")),
     path("map/", include("portal.map_urls")),
 ]
 

@@ -11,7 +11,7 @@ class TasksConfig(AppConfig):
         # reference steps register with their registries.
         from responsibilities.demo import register_demo_step
 
-        from . import workbench  # noqa: F401
+        from . import deadlines, workbench  # noqa: F401
         from .api import views  # noqa: F401
         from .demo import seed_demo_tasks
 

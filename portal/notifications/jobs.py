@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from .channels import deliver
 from .services import notification_deliver
 
 
@@ -27,3 +28,11 @@ def deliver_notification(notification_id: int) -> None:
         raise DeliveryIncomplete(
             "; ".join(f"{d.channel} {d.target}: {d.last_error}" for d in failed)
         )
+
+
+@shared_task(name="portal.notifications.jobs.plan_deliveries", acks_late=True)
+def plan_deliveries(notification_ids: list[int]) -> None:
+    """Hand notifications created in bulk (``notify_many``) to the channels: record the
+    deliveries each needs and queue their sending. Planning twice is harmless (a delivery
+    is unique per notification, channel and target; a sent one is never sent again)."""
+    deliver(list(notification_ids))

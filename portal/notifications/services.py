@@ -3,20 +3,28 @@ outbound deliveries (plan, attempt, retry) with each person's preference."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.permissions import require, user_scope
 
 from .channels import deliver, get_channel, queue_delivery, remote_channels
 from .models import Delivery, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_DIGEST = "digest"
+DIGEST_MAX_LINES = 30
 
 
 @transaction.atomic
@@ -66,6 +74,73 @@ def notify(
     if created:
         transaction.on_commit(partial(deliver, [n.pk for n in created]))
     return created
+
+
+@dataclass
+class Message:
+    """One notice to several people, for ``notify_many``."""
+
+    recipients: Sequence[int]
+    title: str
+    body: str = ""
+    link: str = ""
+    category: str = ""
+    unit_id: int | None = None
+    key: str | None = None
+
+
+@transaction.atomic
+def notify_many(messages: Iterable[Message]) -> list[int]:
+    """Send many notifications at once (the deadline engine's batches); return the new ids.
+
+    One read for the keys already sent, one insert for the rows and one for their history,
+    whatever the number of messages. A recipient who already has a message's key gets
+    nothing. The remote channels get the new notifications after commit, through one
+    ``plan_deliveries`` job per 200 (so planning runs on the worker, not in the sweep).
+    """
+    messages = list(messages)
+    keys = {m.key for m in messages if m.key}
+    sent = (
+        set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
+        if keys
+        else set()
+    )
+    rows: list[Notification] = []
+    for message in messages:
+        for user_id in dict.fromkeys(message.recipients):  # each person once, in order
+            if message.key:
+                if (user_id, message.key) in sent:
+                    continue
+                sent.add((user_id, message.key))
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    title=message.title[:200],
+                    body=message.body,
+                    link=message.link,
+                    category=message.category,
+                    unit_id=message.unit_id,
+                    key=message.key or None,
+                )
+            )
+    if not rows:
+        return []
+    created = bulk_create_with_history(rows, Notification, batch_size=500)
+    ids = [n.pk for n in created]
+    transaction.on_commit(partial(_queue_planning, ids))
+    return ids
+
+
+def _queue_planning(notification_ids: list[int]) -> None:
+    from .jobs import plan_deliveries
+
+    for start in range(0, len(notification_ids), 200):
+        batch = notification_ids[start : start + 200]
+        try:
+            plan_deliveries.delay(batch)
+        except Exception:
+            # The broker is down: the in-app notices stand and the error is logged.
+            logger.exception("could not queue delivery planning for notifications %s", batch)
 
 
 @transaction.atomic
@@ -148,12 +223,15 @@ def deliveries_plan(*, notification: Notification) -> list[Delivery]:
     channel they switched off is skipped. Existing rows are kept, so planning twice is safe.
     """
     preference = preference_for(notification.recipient)
-    if preference.is_digest:
-        return []
+    is_digest = notification.category == CATEGORY_DIGEST
+    if preference.is_digest and not is_digest:
+        return []  # the morning digest carries it
     planned = []
     for channel in remote_channels():
         if channel.preference_field and not getattr(preference, channel.preference_field):
             continue
+        if is_digest and not channel.preference_field:
+            continue  # a personal digest goes to the person, not to a unit's group robot
         for target in channel.targets(notification):
             delivery, _created = Delivery.objects.get_or_create(
                 notification=notification, channel=channel.name, target=target[:255]
@@ -224,3 +302,56 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     delivery.save(update_fields=["state", "updated_at"])
     queue_delivery(delivery.notification_id)
     return delivery
+
+
+# --- the morning digest ---------------------------------------------------------------------
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Send each digest-mode person one notification listing what arrived since their last
+    digest (e-mail and SMS as they chose; it is delivered even though they are in digest
+    mode); nobody with nothing new hears anything. Keyed by the day, so a repeated or
+    redelivered job sends one digest a person a day. Returns how many were sent."""
+    now = now or timezone.now()
+    preferences = NotificationPreference.objects.filter(
+        mode=NotificationPreference.Mode.DIGEST, user__is_active=True
+    ).values_list("pk", flat=True)
+    sent = 0
+    for preference_id in preferences:
+        sent += bool(_digest_send_one(preference_id=preference_id, now=now))
+    return sent
+
+
+@transaction.atomic
+def _digest_send_one(*, preference_id: int, now: datetime) -> Notification | None:
+    from .selectors import pending_digest_items
+
+    preference = (
+        NotificationPreference.objects.select_for_update()
+        .select_related("user")
+        .get(pk=preference_id)
+    )
+    user = preference.user
+    items = list(
+        pending_digest_items(user).exclude(category=CATEGORY_DIGEST).filter(created_at__lte=now)
+    )
+    if not items:
+        return None
+    today = timezone.localdate(now)
+    lines = [f"· {item.title}" for item in items[:DIGEST_MAX_LINES]]
+    if len(items) > DIGEST_MAX_LINES:
+        lines.append(
+            _("…… 另有 %(count)d 条，请登录查看。") % {"count": len(items) - DIGEST_MAX_LINES}
+        )
+    created = notify(
+        recipients=[user],
+        title=_("每日汇总（%(month)d月%(day)d日）：%(count)d 条新通知")
+        % {"month": today.month, "day": today.day, "count": len(items)},
+        body="\n".join(lines),
+        link=reverse("notifications:list"),
+        category=CATEGORY_DIGEST,
+        key=f"digest:{today.isoformat()}",
+    )
+    preference.last_digest_at = now
+    preference.save(update_fields=["last_digest_at", "updated_at"])
+    return created[0] if created else None

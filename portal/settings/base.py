@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.notifications",
     "portal.reports",
+    "portal.supervision",
     "portal.dashboard",
     "responsibilities",
     "tasks",
@@ -231,6 +232,20 @@ NOTIFICATION_WEBHOOK_TIMEOUT = env_int("NOTIFICATION_WEBHOOK_TIMEOUT", 5)  # sec
 # The address people open the portal at, for links in e-mail, SMS and robot messages.
 SITE_URL = env("SITE_URL", "").rstrip("/")
 
+# --- Deadlines and 督办单 (portal.deadlines, portal.supervision) ----------------------------
+# How often beat runs the sweep (seconds); short in the integration tests.
+DEADLINE_SWEEP_INTERVAL = env_int("DEADLINE_SWEEP_INTERVAL", 900)
+# Days a 督办单 may stay open, its item still undone, before it is escalated for 约谈.
+DEADLINE_GRACE_DAYS = env_int("DEADLINE_GRACE_DAYS", 15)
+# Working days (statutory holidays and 调休 counted) a unit has to answer a 督办单.
+SUPERVISION_RESPONSE_WORKDAYS = env_int("SUPERVISION_RESPONSE_WORKDAYS", 5)
+SUPERVISION_NOTICE_PREFIX = env("SUPERVISION_NOTICE_PREFIX", "城安督")
+DEADLINE_DIGEST_HOUR = 8  # the morning digest, Asia/Shanghai
+DEADLINE_SWEEP_BATCH_SIZE = 500  # items written per transaction
+# Working days a unit leader has to confirm a submitted report, and the office to review it.
+PROGRESS_CONFIRM_WORKDAYS = 3
+PROGRESS_REVIEW_WORKDAYS = 5
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's SQLAlchemy transport on a SQLite file: the
 # filesystem transport races (a reader can take a half-written message) and kills the worker.
@@ -252,6 +267,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The deadline engine (portal.deadlines): one sweep every interval, one digest a morning.
+    "sweep-deadlines": {
+        "task": "portal.jobs.sweep_deadlines",
+        "schedule": timedelta(seconds=DEADLINE_SWEEP_INTERVAL),
+    },
+    "morning-digest": {
+        "task": "portal.jobs.send_digests",
+        "schedule": crontab(hour=DEADLINE_DIGEST_HOUR, minute=0),  # CELERY_TIMEZONE: Shanghai
+    },
     "housekeeping": {
         "task": "portal.jobs.housekeeping",
         "schedule": crontab(hour=3, minute=30),
