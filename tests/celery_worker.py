@@ -60,6 +60,8 @@ class CeleryWorker:
         log_path: Path,
         include: tuple[str, ...] = (),
         cwd: Path | None = None,
+        beat: bool = False,
+        env: dict[str, str] | None = None,
     ):
         self.broker_url = broker_url
         self.database_url = database_url
@@ -67,6 +69,10 @@ class CeleryWorker:
         self.log_path = Path(log_path)
         self.include = include
         self.cwd = cwd or Path(__file__).resolve().parent.parent
+        # beat: the worker also runs the beat scheduler (``-B``) with its own schedule file,
+        # so the settings' CELERY_BEAT_SCHEDULE fires (shorten intervals through ``env``).
+        self.beat = beat
+        self.extra_env = dict(env or {})
         self.process: subprocess.Popen | None = None
         self.name = f"chengan-test-{os.getpid()}-{int(time.time() * 1000)}@%h"
 
@@ -85,6 +91,7 @@ class CeleryWorker:
             # Without REDIS_URL the settings choose the SQLAlchemy broker under VAR_DIR;
             # CELERY_BROKER_URL below names the exact file the test publishes to.
             env.pop("REDIS_URL", None)
+        env.update(self.extra_env)
         return env
 
     def command(self) -> list[str]:
@@ -109,6 +116,8 @@ class CeleryWorker:
             "--without-mingle",
             "--without-heartbeat",
         ]
+        if self.beat:
+            cmd += ["--beat", f"--schedule={self.log_path.with_suffix('.beat-schedule')}"]
         for module in self.include:
             cmd += ["--include", module]
         return cmd
@@ -150,7 +159,7 @@ class CeleryWorker:
         raise WorkerFailed(f"celery worker not ready after {timeout}s:\n{self.log()[-4000:]}")
 
     def stop(self) -> None:
-        """Warm shutdown (SIGTERM), then kill if it lingers."""
+        """Warm shutdown (SIGTERM), then kill if it lingers (and any child it left)."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -159,6 +168,29 @@ class CeleryWorker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
+        self._kill_group()
+
+    def kill(self) -> None:
+        """Die at once, as on a power cut or the OOM killer: SIGKILL to the whole process
+        group (the worker and an embedded beat), no warm shutdown, no acknowledgement."""
+        if self.process is None:
+            return
+        self._kill_group()
+        self.process.wait(5)
+
+    def restart(self) -> CeleryWorker:
+        """A fresh process with the same settings (after ``kill``); the broker's messages are
+        kept, so what the dead worker had taken comes back after the visibility timeout."""
+        self.stop()
+        self.name = f"chengan-test-{os.getpid()}-{int(time.time() * 1000)}@%h"
+        log = self.log_path.with_suffix(".previous.log")
+        with open(log, "a") as previous:
+            previous.write(self.log())
+        return self.start()
+
+    def _kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def wait_for(self, condition, timeout: float = 60, interval: float = 0.25):
         """Poll ``condition()`` until truthy; fail with the worker's log if it never is."""
@@ -209,9 +241,17 @@ def _drop_broker_pools(app) -> None:
 
 
 @contextlib.contextmanager
-def celery_worker(*, broker_url: str, log_dir: Path, include: tuple[str, ...] = ()) -> CeleryWorker:
+def celery_worker(
+    *,
+    broker_url: str,
+    log_dir: Path,
+    include: tuple[str, ...] = (),
+    beat: bool = False,
+    env: dict[str, str] | None = None,
+) -> CeleryWorker:
     """Run a real worker on this test's database and ``broker_url``; the test process
-    publishes to the same broker while it runs. Leftover messages are purged first."""
+    publishes to the same broker while it runs. Leftover messages are purged first.
+    ``beat=True`` runs the beat scheduler in the worker; ``env`` adds to its environment."""
     from django.conf import settings
     from django.db import connections
 
@@ -221,6 +261,8 @@ def celery_worker(*, broker_url: str, log_dir: Path, include: tuple[str, ...] = 
         var_dir=settings.VAR_DIR,
         log_path=Path(log_dir) / "celery-worker.log",
         include=include,
+        beat=beat,
+        env=env,
     )
     with publishing_to(broker_url) as app:
         app.control.purge()  # messages other tests queued without a worker

@@ -127,9 +127,10 @@ def start_celery_worker(transactional_db, tmp_path):
 
     with contextlib.ExitStack() as stack:
 
-        def start(broker_url: str, include: tuple[str, ...] = ()):
+        def start(broker_url: str, include: tuple[str, ...] = (), **options):
+            # options: beat=True (run beat in the worker), env={...} (worker environment)
             return stack.enter_context(
-                celery_worker(broker_url=broker_url, log_dir=tmp_path, include=include)
+                celery_worker(broker_url=broker_url, log_dir=tmp_path, include=include, **options)
             )
 
         yield start
