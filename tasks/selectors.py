@@ -389,3 +389,15 @@ def milestones_due(*, user, within_days: int = 30, today: datetime.date | None =
         .filter(done_on__isnull=True)
         .order_by("due_on", "pk")
     )
+
+
+def milestone_notices(*, user, milestone_ids: list[int]) -> QuerySet:
+    """The 督办单 issued on these milestones that the user may see (one query)."""
+    from portal.supervision.models import SupervisionNotice
+
+    from .deadlines import MilestoneDeadlines
+
+    notices = SupervisionNotice.objects.filter(
+        source=MilestoneDeadlines.name, object_id__in=milestone_ids
+    )
+    return restrict(notices, user, "view").order_by("issued_at", "pk")

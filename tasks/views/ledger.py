@@ -6,7 +6,7 @@ Each view parses input, calls the selectors, and renders the answer.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -166,6 +166,9 @@ class TaskDetailView(PortalDetailView):
         sees_shares = scope.sees_all or (task.lead_unit_id in scope.unit_ids)
         milestones = list(task.milestones.all())
         siblings = {m.pk: m for m in milestones}
+        notices = defaultdict(list)
+        for notice in selectors.milestone_notices(user=user, milestone_ids=list(siblings)):
+            notices[notice.object_id].append(notice)
         for milestone in milestones:
             milestone.recurrence_label = recurrence_of(milestone, siblings)
             milestone.target_label = target_label(milestone)
@@ -176,6 +179,7 @@ class TaskDetailView(PortalDetailView):
                 if sees_shares or unit_id in scope.unit_ids
             ]
             milestone.report_links = self.report_links(milestone, bool(assigned), my_units, scope)
+            milestone.notices = notices.get(milestone.pk, [])
         ctx.update(
             milestones=milestones,
             reports=selectors.task_reports(user=user, task=task),
