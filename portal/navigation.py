@@ -33,11 +33,13 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("workbench", _("工作台"), "workbench", "house"),
     NavItem("tasks", _("任务落实"), "tasks:directive-list", "list-check"),
+    NavItem("supervision", _("督办单"), "supervision:notice-list", "exclamation-octagon"),
     NavItem("units", _("单位"), "responsibilities:unit-list", "diagram-3"),
     NavItem("enterprises", _("生产经营单位"), "responsibilities:enterprise-list", "buildings"),
     NavItem(
         "accounts", _("账号管理"), "responsibilities:account-list", "people", audience="office"
     ),
+    NavItem("calendar", _("节假日安排"), "calendar:year", "calendar3", audience="office"),
     NavItem("api", _("接口文档"), "api-docs", "braces", audience="readers"),
     NavItem("admin", _("系统管理"), "admin:index", "gear", audience="admin"),
 ]

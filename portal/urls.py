@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
     path("supervision/", include("portal.supervision.urls")),
+    path("calendar/", include("portal.calendar_urls")),
     path("map/", include("portal.map_urls")),
 ]
 
