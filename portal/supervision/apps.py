@@ -6,3 +6,7 @@ class SupervisionConfig(AppConfig):
     name = "portal.supervision"
     label = "supervision"
     verbose_name = _("督办")
+
+    def ready(self):
+        # Registers the viewsets with portal.api.router and the workbench panels.
+        from . import api, workbench  # noqa: F401
