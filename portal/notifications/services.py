@@ -352,6 +352,9 @@ def _digest_send_one(*, preference_id: int, now: datetime) -> Notification | Non
         category=CATEGORY_DIGEST,
         key=f"digest:{today.isoformat()}",
     )
+    if not created:
+        # Today's digest went out already: what arrived since waits for tomorrow's.
+        return None
     preference.last_digest_at = now
     preference.save(update_fields=["last_digest_at", "updated_at"])
-    return created[0] if created else None
+    return created[0]
