@@ -29,6 +29,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AXES_ENABLED = True
 CELERY_VISIBILITY_TIMEOUT = 10
 if REDIS_URL:  # the SQLAlchemy transport takes no visibility timeout (see base.py)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    # kombu scans for unacknowledged messages to restore every interval × throttle seconds
+    # (10 × 10 by default): every second here, so a killed worker's job returns within
+    # seconds of the visibility timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
