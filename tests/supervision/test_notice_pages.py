@@ -287,3 +287,52 @@ def test_the_word_file_downloads_and_holds_the_notice(cast, client, notices):
     assert "督 办 单" in text
     assert "资金未到位" in text
     assert "抄送：安委办" in text
+
+
+# --- export and workbench ------------------------------------------------------------------
+
+
+def csv_rows(response) -> list[list[str]]:
+    import csv
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_the_export_follows_the_scope_and_the_lists_default(cast, client, notices):
+    export = reverse("reports:export", args=["supervision-notices"])
+    client.force_login(cast.zhujian)
+    rows = csv_rows(client.get(export, {"format": "csv"}))
+    assert rows[0][:3] == ["督办单编号", "督办事项", "责任单位"]
+    assert [row[0] for row in rows[1:]] == [notices["old"].number, notices["new"].number]
+    everything = csv_rows(client.get(export, {"format": "csv", "state": "all"}))
+    assert len(everything) == 4  # the header and 市住建局's three
+    assert everything[-1][7] == "已办结"
+
+
+def test_the_unit_workbench_shows_its_open_notices(cast, client, notices):
+    client.force_login(cast.zhujian_lead)
+    html = client.get(reverse("workbench")).content.decode()
+    assert 'data-testid="panel-unit-notices"' in html
+    assert notices["new"].number in html and notices["yingji"].number not in html
+    assert notices["closed"].number not in html
+
+
+def test_the_office_workbench_counts_open_notices_by_state(cast, client, notices):
+    from portal.supervision.services import notice_reply
+
+    notice_reply(
+        actor=cast.office, notice=notices["new"], reason="原因", measures="措施", committed_on=TODAY
+    )
+    client.force_login(cast.office)
+    response = client.get(reverse("workbench"))
+    panel = next(p for p in response.context["panels"] if p.template.endswith("office.html"))
+    assert panel.context["counts"] == {"issued": 3, "replied": 1, "escalated": 1}
+    assert 'data-testid="panel-office-notices"' in response.content.decode()
+
+
+def test_the_auditor_has_no_notice_panel(cast, client, notices):
+    client.force_login(cast.auditor)
+    html = client.get(reverse("workbench")).content.decode()
+    assert "panel-office-notices" not in html and "panel-unit-notices" not in html
