@@ -7,6 +7,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from responsibilities.models import OrgUnit
@@ -73,8 +74,8 @@ def _person(user) -> str:
 
 def notice_document(notice: SupervisionNotice, *, issuer: str | None = None) -> NoticeDocument:
     late_days = (notice.issued_on - notice.due_on).days
-    replied_on = notice.replied_at.date() if notice.replied_at else None
-    closed_on = notice.closed_at.date() if notice.closed_at else None
+    replied_on = timezone.localdate(notice.replied_at) if notice.replied_at else None
+    closed_on = timezone.localdate(notice.closed_at) if notice.closed_at else None
     return NoticeDocument(
         issuer=issuer or issuer_name(),
         number=notice.number,

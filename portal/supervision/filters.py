@@ -77,7 +77,12 @@ class NoticeFilterSet(django_filters.FilterSet):
         empty_label=None,
         widget=forms.Select(attrs=SELECT),
     )
-    unit = UnitFilter(label=_("责任单位"), queryset=unit_choices, widget=forms.Select(attrs=SELECT))
+    unit = UnitFilter(
+        label=_("责任单位"),
+        queryset=unit_choices,
+        empty_label=_("全部"),
+        widget=forms.Select(attrs=SELECT),
+    )
     interview_required = django_filters.BooleanFilter(
         label=_("列入约谈"), widget=forms.Select(attrs=SELECT, choices=YES_NO)
     )

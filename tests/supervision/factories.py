@@ -24,7 +24,7 @@ class SupervisionNoticeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SupervisionNotice
 
-    year = 2019
+    year = factory.LazyAttribute(lambda o: o.issued_on.year)
     sequence = factory.Sequence(lambda n: n + 1)
     number = factory.LazyAttribute(lambda o: notice_number(o.year, o.sequence))
     source = "tasks.milestone"

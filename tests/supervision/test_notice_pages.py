@@ -336,3 +336,32 @@ def test_the_auditor_has_no_notice_panel(cast, client, notices):
     client.force_login(cast.auditor)
     html = client.get(reverse("workbench")).content.decode()
     assert "panel-office-notices" not in html and "panel-unit-notices" not in html
+
+
+def test_a_notice_the_engine_issued_is_listed_replied_and_printed(cast, client):
+    from portal.deadlines import sweep
+    from portal.supervision.services import notice_reply
+    from tests.tasks.factories import MilestoneFactory, make_task
+
+    due = TODAY - datetime.timedelta(days=1)
+    MilestoneFactory(task=make_task(lead=cast.zhujian_unit, co=[cast.yingji_unit]), due_on=due)
+    sweep(now=timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(9))))
+    notice = SupervisionNotice.objects.get()
+    client.force_login(cast.zhujian_lead)
+    assert numbers(client.get(LIST_URL)) == [notice.number]
+    notice_reply(
+        actor=cast.zhujian_lead, notice=notice, reason="原因", measures="措施", committed_on=TODAY
+    )
+    html = client.get(reverse("supervision:notice-print", args=[notice.pk])).content.decode()
+    assert notice.number in html and "市应急管理局" in html  # the co-unit
+
+
+def test_the_reply_date_on_the_document_is_the_local_date(cast):
+    from portal.supervision.documents import notice_document
+
+    notice = SupervisionNoticeFactory(
+        unit=cast.zhujian_unit,
+        replied_at=datetime.datetime(2019, 7, 1, 17, 0, tzinfo=datetime.UTC),  # 01:00 in Shouguang
+        reply_reason="原因",
+    )
+    assert notice_document(notice).replied_on == "2019年7月2日"
