@@ -40,6 +40,17 @@ The reports (all against the demo directive, filed only when it has none yet):
 - 市住建局, task 10 (50 家标杆企业, co-unit): 8 confirmed, waiting for the office's review;
 - 市住建局, task 16 (铁路防水项目, co-unit): a draft zhujian has not submitted yet;
 - 市住建局, task 22 (应急预案, co-unit): returned by the office with a comment.
+
+督办 (``seed_demo_supervision``, at the end of the step, every run): the deadline sweep runs
+as beat would have run it since the shifted issue date — once on the day after each of the
+directive's past due dates (09:00), then now — so task 15's missed April 排查 got its 督办单
+on the day after its date, and today's sweep escalates it for 约谈 (open longer than
+``DEADLINE_GRACE_DAYS``) and sends the reminders that are due. zhujian-lead then replies to
+it (reason, measures, a committed date). The demo thus shows a 督办单 已反馈 and 列入约谈,
+waiting for the office to close it (办结). It cannot also show a closed one honestly: with
+the directive issued 60 days ago, task 15's is the only milestone overdue. The past sweeps
+run only while every directive is a demo one, so real data is never swept at a past time.
+Each sweep is exactly-once, so a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -54,8 +65,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.deadlines import sweep
 from portal.notifications.models import Notification
 from portal.notifications.services import notification_mark_read
+from portal.supervision.models import NoticeState, SupervisionNotice
+from portal.supervision.services import notice_reply
 from responsibilities.demo import DemoRun
 from responsibilities.models import OrgUnit
 from responsibilities.reference import CREATED, UNCHANGED
@@ -202,6 +216,11 @@ def seed_demo_tasks(run: DemoRun) -> None:
         # Someone imported the real directive first; demo reports never go onto real data.
         run.say(_("寿光市实施意见已作为正式文件导入，不再添加演示进展报告。"))
         return
+    _file_reports(run, directive)
+    seed_demo_supervision(run, directive)
+
+
+def _file_reports(run: DemoRun, directive: Directive) -> None:
     if ProgressReport.objects.filter(milestone__task__directive=directive).exists():
         run.count(UNCHANGED)
         return
@@ -239,6 +258,68 @@ def seed_demo_tasks(run: DemoRun) -> None:
         _("演示文件“%(title)s”（日期已平移）：已填报演示进展报告 %(n)d 份。")
         % {"title": directive.title, "n": len(DEMO_REPORTS)}
     )
+
+
+# zhujian-lead's answer to the demo's 督办单.
+DEMO_REPLY = {
+    "reason": "圣城、古城两个街道沿街商铺多，灯箱和楼体附着物底数大，排查力量不足，未能按期完成。",
+    "measures": "已抽调住建、城管执法人员组成两个专班，分片包干，逐户排查登记，"
+    "发现的隐患当场下达整改通知并跟踪复查。",
+    "committed_in_days": 30,
+}
+
+
+def seed_demo_supervision(run: DemoRun, directive: Directive) -> None:
+    """The sweeps beat would have run since the demo directive's issue, then zhujian-lead's
+    reply to the 督办单 they issued to 市住建局 (see the module's docstring)."""
+    today = timezone.localdate()
+    if not Directive.objects.filter(is_demo=False).exists():
+        past_due = sorted(
+            set(
+                Milestone.objects.filter(
+                    task__directive=directive,
+                    due_on__gte=directive.issued_on,
+                    due_on__lt=today - datetime.timedelta(days=1),
+                ).values_list("due_on", flat=True)
+            )
+        )
+        for due_on in past_due:
+            sweep(now=_at_nine(due_on + datetime.timedelta(days=1)))
+    result = sweep()
+    run.say(
+        _(
+            "期限扫描：提醒 %(reminders)d 条，逾期 %(overdue)d 项，督办单 %(notices)d 份，升级督办 %(escalations)d 份。"
+        )
+        % result.as_dict()
+    )
+    notices = SupervisionNotice.objects.filter(
+        source="tasks.milestone",
+        object_id__in=Milestone.objects.filter(task__directive=directive).values("pk"),
+    )
+    if notices.exclude(state=NoticeState.ISSUED).exists():
+        return  # replied on an earlier run
+    leader = get_user_model().objects.filter(username=LEADERS["市住建局"], is_active=True).first()
+    notice = notices.filter(unit__name="市住建局").order_by("issued_at", "pk").first()
+    if leader is None or notice is None:
+        return
+    _open_links(leader, notice.get_absolute_url())  # the leader followed the notice to it
+    notice_reply(
+        actor=leader,
+        notice=notice,
+        reason=DEMO_REPLY["reason"],
+        measures=DEMO_REPLY["measures"],
+        committed_on=today + datetime.timedelta(days=DEMO_REPLY["committed_in_days"]),
+    )
+    run.say(_("演示督办单 %(number)s 已由市住建局负责人反馈。") % {"number": notice.number})
+
+
+def _at_nine(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _open_links(user, link: str) -> None:
+    for notice in Notification.objects.filter(recipient=user, link=link, read_at__isnull=True):
+        notification_mark_read(actor=user, notification=notice)
 
 
 def _open_notices(user, report: ProgressReport) -> None:
