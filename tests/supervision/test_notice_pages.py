@@ -365,3 +365,45 @@ def test_the_reply_date_on_the_document_is_the_local_date(cast):
         reply_reason="原因",
     )
     assert notice_document(notice).replied_on == "2019年7月2日"
+
+
+def test_filtering_with_htmx_returns_only_the_rows(cast, client, notices):
+    client.force_login(cast.office)
+    response = client.get(LIST_URL, {"state": "closed"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and 'data-testid="list-table"' in html
+    assert notices["closed"].number in html and 'hx-swap-oob="true"' in html
+
+
+def test_api_list_query_count_is_constant_for_10_and_60_notices(cast):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(cast.zhujian)
+
+    def grow(n):
+        while SupervisionNotice.objects.count() < n:
+            SupervisionNoticeFactory(unit=cast.zhujian_unit)
+
+    def fetch():
+        response = api.get(reverse("supervisionnotice-list"), {"page_size": 100})
+        assert response.status_code == 200
+        return response
+
+    grow(10)
+    fetch()
+    assert_constant_queries(grow, fetch, sizes=(10, 60))
+
+
+@pytest.mark.parametrize("model", ["supervisionnotice", "deadlineevent", "noticesequence"])
+def test_admin_lists_open(cast, client, notices, model):
+    client.force_login(cast.admin)
+    assert client.get(reverse(f"admin:supervision_{model}_changelist")).status_code == 200
+
+
+def test_admin_notice_page_opens_with_engine_fields_read_only(cast, client, notices):
+    client.force_login(cast.admin)
+    url = reverse("admin:supervision_supervisionnotice_change", args=[notices["new"].pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="state"' not in response.content.decode()
