@@ -282,7 +282,11 @@ def test_the_word_file_downloads_and_holds_the_notice(cast, client, notices):
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment")
     assert unquote(disposition.split("filename*=utf-8''")[1]) == f"督办单-{notice.number}.docx"
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    document = Document(io.BytesIO(response.content))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert (round(section.top_margin.cm, 1), round(section.left_margin.cm, 1)) == (2.5, 2.6)
+    text = "\n".join(p.text for p in document.paragraphs)
     assert notice.number in text
     assert "督 办 单" in text
     assert "资金未到位" in text
