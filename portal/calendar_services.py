@@ -88,6 +88,7 @@ class CalendarDay:
     mark: str = ""  # "holiday" (放假) / "workday" (调休上班) / "" (an ordinary day)
     source: str = ""  # "table" / "package" for a marked day
     name: str = ""
+    override_id: int | None = None  # the table's row for this day, if any
 
     @property
     def is_weekend(self) -> bool:
@@ -140,7 +141,7 @@ def workday_calendar_year(*, user, year: int) -> CalendarYear:
 
 def _day(day, is_workday, override, names) -> CalendarDay:
     if override is not None:
-        return CalendarDay(day, is_workday, override.kind, "table", override.name)
+        return CalendarDay(day, is_workday, override.kind, "table", override.name, override.pk)
     weekend = day.weekday() >= 5
     if not is_workday and (not weekend or day in names):
         return CalendarDay(day, is_workday, Kind.HOLIDAY, "package", names.get(day, ""))

@@ -79,7 +79,9 @@ class CalendarYearView(CalendarReaderMixin, TemplateView):
         ctx.update(
             calendar=services.workday_calendar_year(user=self.request.user, year=year),
             year=year,
-            years=range(max(MIN_YEAR, today.year - 2), min(MAX_YEAR, today.year + 3) + 1),
+            years=sorted(
+                {year, *range(max(MIN_YEAR, today.year - 2), min(MAX_YEAR, today.year + 3) + 1)}
+            ),
             previous_year=year - 1 if year > MIN_YEAR else None,
             next_year=year + 1 if year < MAX_YEAR else None,
             can_edit=user_scope(self.request.user).writes_all,

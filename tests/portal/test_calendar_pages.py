@@ -56,6 +56,7 @@ def test_auditors_see_the_table_but_no_edit_links_and_cannot_post(cast, client):
     assert 'data-override="2027-02-08"' in text
     assert reverse("calendar:override-edit", args=[row.pk]) not in text
     assert 'data-testid="schedule-bulk"' not in text
+    assert "?date=" not in text  # the grid's days are not links for a reader
     for url in (
         reverse("calendar:override-create"),
         reverse("calendar:override-edit", args=[row.pk]),
@@ -117,6 +118,10 @@ def test_the_tables_rows_are_told_apart_from_the_packages_days_on_the_grid(cast,
     text = page(client, cast.office, reverse("calendar:year", args=[2026])).text
     assert 'data-date="2026-06-22" data-mark="holiday" data-source="table"' in text
     assert 'data-date="2026-06-19" data-mark="holiday" data-source="package"' in text
+    # For the office each day opens its row, or a new row for that date.
+    edit = reverse("calendar:override-edit", args=[WorkdayOverride.objects.get().pk])
+    assert text.count(f'href="{edit}"') == 2  # the grid and the table's list
+    assert f"{reverse('calendar:override-create')}?date=2026-06-23&amp;year=2026" in text
 
 
 def test_the_year_view_defaults_to_the_current_year_and_costs_the_same_for_any_table(cast, client):
