@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import FormView, TemplateView
 
 from . import calendar_services as services
@@ -87,7 +87,15 @@ class CalendarYearView(CalendarReaderMixin, TemplateView):
             can_edit=user_scope(self.request.user).writes_all,
             calculator=calculator,
             calculator_result=result,
-            weekdays=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+            weekdays=[
+                pgettext("weekday", "一"),
+                pgettext("weekday", "二"),
+                pgettext("weekday", "三"),
+                pgettext("weekday", "四"),
+                pgettext("weekday", "五"),
+                pgettext("weekday", "六"),
+                pgettext("weekday", "日"),
+            ],
         )
         return ctx
 
