@@ -80,9 +80,10 @@ format: $(VENV)/.installed
 test: install translations lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## bench: list pages' query count and time at 10 / 1,000 / 10,000 rows on a throwaway database
+## bench: list pages' query count and time at 10 / 1,000 / 10,000 rows, and the deadline sweep over 10,000 milestones, on throwaway databases
 bench: install translations
 	$(PY) scripts/bench_lists.py $(BENCH_ARGS)
+	$(PY) scripts/bench_sweep.py $(BENCH_SWEEP_ARGS)
 
 ## messages: refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext; developers only)
 messages: $(VENV)/.installed
