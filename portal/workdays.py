@@ -121,7 +121,7 @@ def calendar_status(year: int) -> CalendarStatus:
         "missing",
         _(
             "%(year)d年法定节假日安排尚未录入，工作日按周一至周五计算，"
-            "请在系统管理中录入国务院办公厅公布的安排。"
+            "请在“节假日安排”页面录入国务院办公厅公布的安排。"
         )
         % {"year": year},
     )
@@ -144,10 +144,7 @@ def workday_calendar_panel(request):
         template="portal/workdays_panel.html",
         context={
             "missing": missing,
-            # Only staff accounts reach Django's admin; the office is told whom to ask.
-            "admin_url": reverse("admin:portal_workdayoverride_changelist")
-            if request.user.is_staff
-            else None,
+            "calendar_url": reverse("calendar:year", args=[missing[0].year]),
         },
         order=5,
     )
