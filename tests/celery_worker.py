@@ -159,7 +159,7 @@ class CeleryWorker:
         raise WorkerFailed(f"celery worker not ready after {timeout}s:\n{self.log()[-4000:]}")
 
     def stop(self) -> None:
-        """Warm shutdown (SIGTERM), then kill if it lingers (and any child it left)."""
+        """Warm shutdown (SIGTERM), then kill if it lingers (and an embedded beat it left)."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -168,7 +168,8 @@ class CeleryWorker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
-        self._kill_group()
+        if self.beat:
+            self._kill_group()
 
     def kill(self) -> None:
         """Die at once, as on a power cut or the OOM killer: SIGKILL to the whole process
