@@ -1,23 +1,11 @@
 """Test settings: the same stack, faster hashing, eager nothing (a real worker where tested)."""
 
-import os
-
 from .base import *  # noqa: F403
-from .base import DATABASES, DEADLINE_SWEEP_BATCH_SIZE, REDIS_URL, VAR_DIR
+from .base import DATABASES, REDIS_URL, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A Celery worker subprocess cannot hand locmem's outbox to the test: the worker tests set
-# CHENGAN_TEST_EMAIL_BACKEND (e.g. Django's file backend) and EMAIL_FILE_PATH to read its mail.
-EMAIL_BACKEND = os.environ.get(
-    "CHENGAN_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
-)
-if os.environ.get("CHENGAN_TEST_EMAIL_FILE_PATH"):
-    EMAIL_FILE_PATH = os.environ["CHENGAN_TEST_EMAIL_FILE_PATH"]
-# Small batches make a worker's sweep span many transactions (to kill it halfway in a test).
-DEADLINE_SWEEP_BATCH_SIZE = int(
-    os.environ.get("CHENGAN_TEST_SWEEP_BATCH_SIZE", DEADLINE_SWEEP_BATCH_SIZE)
-)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,8 +2,10 @@
 worker subprocess writes through (so the test reads what it sent), and bulk builders of
 milestones that fall due.
 
-The worker chooses its e-mail backend with ``CHENGAN_TEST_EMAIL_BACKEND`` and its mail
-folder with ``CHENGAN_TEST_EMAIL_FILE_PATH`` (see portal/settings/test.py).
+A worker started with ``worker_mail_env(...)`` runs ``tests.supervision.worker_settings``,
+which takes its e-mail backend from ``CHENGAN_TEST_EMAIL_BACKEND``, its mail folder from
+``CHENGAN_TEST_EMAIL_FILE_PATH`` and its sweep batch size from
+``CHENGAN_TEST_SWEEP_BATCH_SIZE``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
 
+WORKER_SETTINGS = "tests.supervision.worker_settings"
 MAIL_BACKEND = "tests.supervision.support.JsonFileEmailBackend"
 SLOW_MAIL_BACKEND = "tests.supervision.support.StallOnceEmailBackend"
 # StallOnceEmailBackend: the file it creates on its first call, before stalling.
@@ -67,7 +70,11 @@ def read_mail(folder: Path) -> list[dict]:
 
 
 def worker_mail_env(folder: Path, *, backend: str = MAIL_BACKEND, **extra: str) -> dict[str, str]:
-    env = {"CHENGAN_TEST_EMAIL_BACKEND": backend, "CHENGAN_TEST_EMAIL_FILE_PATH": str(folder)}
+    env = {
+        "DJANGO_SETTINGS_MODULE": WORKER_SETTINGS,
+        "CHENGAN_TEST_EMAIL_BACKEND": backend,
+        "CHENGAN_TEST_EMAIL_FILE_PATH": str(folder),
+    }
     env.update(extra)
     return env
 
