@@ -213,13 +213,17 @@ def deliver(notification_ids: list[int]) -> None:
             channel.send(notification_ids)
         except Exception:
             logger.exception("notification channel %s failed", channel.name)
-    if notification_ids and remote_channels():
-        from .services import deliveries_plan_and_queue
+    if not notification_ids:
+        return
+    from .services import deliveries_plan_and_queue, notifications_mark_planned
 
-        try:
+    try:
+        if remote_channels():
             deliveries_plan_and_queue(notification_ids=notification_ids)
-        except Exception:
-            logger.exception("could not plan deliveries of notifications %s", notification_ids)
+        notifications_mark_planned(notification_ids=notification_ids)
+    except Exception:
+        # Left unplanned: deliveries_replan (beat) queues the planning again.
+        logger.exception("could not plan deliveries of notifications %s", notification_ids)
 
 
 def queue_delivery(notification_id: int) -> None:

@@ -36,3 +36,11 @@ def plan_deliveries(notification_ids: list[int]) -> None:
     deliveries each needs and queue their sending. Planning twice is harmless (a delivery
     is unique per notification, channel and target; a sent one is never sent again)."""
     deliver(list(notification_ids))
+
+
+@shared_task(name="portal.notifications.jobs.replan_deliveries", acks_late=True)
+def replan_deliveries() -> int:
+    """Beat, with the sweep: notifications whose delivery planning was lost get it again."""
+    from .services import deliveries_replan
+
+    return deliveries_replan()

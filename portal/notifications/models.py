@@ -38,12 +38,22 @@ class Notification(PortalModel):
     )
     key = models.CharField(_("去重键"), max_length=200, null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # When the remote channels' deliveries were planned; NULL until then, so a planning job
+    # lost on the way (broker down, worker gone) is found and queued again.
+    planned_at = models.DateTimeField(_("投递安排时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(planned_at__isnull=True),
+                name="notification_unplanned",
+            ),
+        ]
         constraints = [
             # NULL keys are distinct, so unkeyed notices never collide.
             models.UniqueConstraint(

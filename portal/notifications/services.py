@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -238,6 +238,37 @@ def deliveries_plan(*, notification: Notification) -> list[Delivery]:
             )
             planned.append(delivery)
     return planned
+
+
+def notifications_mark_planned(*, notification_ids: list[int]) -> None:
+    """Record that these notifications' deliveries are planned (one update)."""
+    Notification.objects.filter(pk__in=notification_ids, planned_at__isnull=True).update(
+        planned_at=timezone.now()
+    )
+
+
+def deliveries_replan(
+    *,
+    now: datetime | None = None,
+    settle: timedelta = timedelta(minutes=10),
+    window: timedelta = timedelta(days=7),
+    limit: int = 1000,
+) -> int:
+    """Queue the planning again for notifications still unplanned ``settle`` after creation
+    (the broker was down when it was to be queued, or the job was lost), so no notice
+    misses its e-mail, robot or SMS silently. Returns how many were queued."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            planned_at__isnull=True, created_at__lt=now - settle, created_at__gte=now - window
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ids:
+        logger.warning("re-queueing delivery planning of %d notifications", len(ids))
+        _queue_planning(ids)
+    return len(ids)
 
 
 def deliveries_plan_and_queue(*, notification_ids: list[int]) -> None:

@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.jobs.sweep_deadlines",
         "schedule": timedelta(seconds=DEADLINE_SWEEP_INTERVAL),
     },
+    "replan-deliveries": {
+        "task": "portal.notifications.jobs.replan_deliveries",
+        "schedule": timedelta(seconds=DEADLINE_SWEEP_INTERVAL),
+    },
     "morning-digest": {
         "task": "portal.jobs.send_digests",
         "schedule": crontab(hour=DEADLINE_DIGEST_HOUR, minute=0),  # CELERY_TIMEZONE: Shanghai
