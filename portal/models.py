@@ -61,3 +61,34 @@ class WorkdayOverride(PortalModel):
     def __str__(self) -> str:
         label = f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
         return f"{label}（{self.name}）" if self.name else label
+
+
+class YearCounter(models.Model):
+    """The last number handed out in a year for one kind of record (隐患编号 and the like):
+    numbers are never reused, and the row is locked while they are taken, so two writers
+    never get the same one."""
+
+    name = models.CharField(_("编号类别"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("年度编号")
+        verbose_name_plural = _("年度编号")
+        ordering = ["name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="year_counter_unique_name_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, name: str, year: int, count: int = 1) -> int:
+        """Reserve ``count`` numbers and return the first; call inside a transaction."""
+        cls.objects.get_or_create(name=name, year=year)
+        counter = cls.objects.select_for_update().get(name=name, year=year)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+        return first
