@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include(api.router.urls)),
     path("", include("responsibilities.urls")),
     path("tasks/", include("tasks.urls")),
+    path("hazards/", include("hazards.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
     path("supervision/", include("portal.supervision.urls")),

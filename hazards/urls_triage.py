@@ -1,0 +1,3 @@
+"""Filled in by its owner; see hazards/urls.py."""
+
+urlpatterns = []
