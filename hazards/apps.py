@@ -9,4 +9,10 @@ class HazardsConfig(AppConfig):
     def ready(self):
         # Deadline sources, API viewsets, workbench panels and the demo step register with
         # their registries (portal.deadlines, portal.api, portal.workbench, seed_demo).
-        from . import api, deadlines, demo, workbench  # noqa: F401
+        from . import (  # noqa: F401
+            api,
+            deadlines,
+            demo,
+            workbench,
+            workbench_citizen,
+        )
