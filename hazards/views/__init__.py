@@ -1,0 +1,1 @@
+"""Pages of the hazard ledger: the ledger, a hazard with its action forms, and campaigns."""
