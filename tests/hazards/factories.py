@@ -87,3 +87,75 @@ class CitizenReportFactory(factory.django.DjangoModelFactory):
     description = "小区门口广告牌松动，大风天有坠落危险。"
     address = "寿光市文圣街88号"
     state = CitizenReportState.NEW
+
+
+# --- hazards placed along the lifecycle through the services (the cast fixture's units) ---------
+# houzhen reports in 侯镇; the office assigns 市住建局 to rectify under 市应急管理局's supervision.
+
+
+def reported_hazard(cast, **fields) -> Hazard:
+    from hazards.services import hazard_report
+
+    values = {
+        "actor": cast.houzhen,
+        "township": cast.houzhen_unit,
+        "address": "侯镇政府驻地北500米",
+        "description": "在建厂房脚手架连墙件缺失",
+        "found_on": timezone.localdate() - datetime.timedelta(days=5),
+    }
+    values.update(fields)
+    return hazard_report(**values)
+
+
+def confirmed_hazard(cast, *, grade=HazardGrade.GENERAL, deadline=None, **fields) -> Hazard:
+    from hazards.services import hazard_confirm
+
+    hazard = reported_hazard(cast, grade=grade, **fields)
+    return hazard_confirm(
+        actor=cast.office,
+        hazard=hazard,
+        grade=grade,
+        responsible_unit=cast.zhujian_unit,
+        supervising_unit=cast.yingji_unit,
+        deadline=deadline or timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+def plan_five(cast, hazard: Hazard) -> Hazard:
+    from hazards.services import hazard_plan
+
+    return hazard_plan(
+        actor=cast.zhujian,
+        hazard=hazard,
+        rectification_person="李四",
+        rectification_measures="补设连墙件，逐层验收",
+        rectification_funds="3.50",
+        contingency_plan="设置警戒区，停止上部作业",
+    )
+
+
+def rectifying_hazard(cast, *, grade=HazardGrade.GENERAL, **fields) -> Hazard:
+    from hazards.services import hazard_start
+
+    hazard = plan_five(cast, confirmed_hazard(cast, grade=grade, **fields))
+    return hazard_start(actor=cast.zhujian, hazard=hazard)
+
+
+def awaiting_hazard(cast, *, grade=HazardGrade.GENERAL, **fields) -> Hazard:
+    from hazards.services import hazard_submit
+
+    return hazard_submit(
+        actor=cast.zhujian,
+        hazard=rectifying_hazard(cast, grade=grade, **fields),
+        result="连墙件已按方案补设并验收",
+        rectified_on=timezone.localdate(),
+        photos=[a_png("整改后.png")],
+    )
+
+
+def closed_hazard(cast, *, grade=HazardGrade.GENERAL, **fields) -> Hazard:
+    from hazards.services import hazard_accept
+
+    return hazard_accept(
+        actor=cast.yingji, hazard=awaiting_hazard(cast, grade=grade, **fields), comment="同意销号"
+    )
