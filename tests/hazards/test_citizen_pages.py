@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from hazards.choices import CitizenReportState, HazardSource, HazardState
+from hazards.forms_citizen import PHOTO_MAX_BYTES
 from hazards.models import CitizenReport, Hazard
 from hazards.views_citizen import LOOKUPS_PER_HOUR, REPORTS_PER_HOUR
-from tests.hazards.factories import CitizenReportFactory, a_png
+from tests.hazards.factories import CitizenReportFactory, a_png, png_bytes
 
 FORM_URL = reverse("hazards:citizen-report-form")
 STATUS_URL = reverse("hazards:citizen-report-status")
@@ -363,3 +366,24 @@ def test_workbench_shows_waiting_reports_to_the_office_only(client, cast):
         client.force_login(user)
         html = client.get(reverse("workbench")).content.decode()
         assert 'data-testid="panel-citizen-reports"' not in html
+
+
+@pytest.mark.django_db
+def test_reports_older_than_an_hour_do_not_count_toward_the_limit(client):
+    for _ in range(REPORTS_PER_HOUR):
+        client.post(FORM_URL, report_data())
+    # Moved back in time directly: no service sets a report's creation time.
+    CitizenReport.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+    assert client.post(FORM_URL, report_data()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_photo_over_the_size_limit_is_refused_by_name(client):
+    big = SimpleUploadedFile(
+        "大图.png", png_bytes() + b"\x00" * PHOTO_MAX_BYTES, content_type="image/png"
+    )
+    response = client.post(FORM_URL, report_data(photo=big))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-field-error="photo"' in html and "超过上限" in html and "大图.png" in html
+    assert not CitizenReport.objects.exists()
