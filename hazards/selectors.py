@@ -75,18 +75,20 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     visible = restrict(Hazard.objects.all(), user, "view").values("pk")
     mine = Q(hazards__in=visible)
     today = timezone.localdate()
-    return restrict(
-        Campaign.objects.select_related("lead_unit", "industry"), user, "view"
-    ).annotate(
-        found_count=Count("hazards", filter=mine, distinct=True),
-        fixed_count=Count(
-            "hazards", filter=mine & Q(hazards__state=HazardState.CLOSED), distinct=True
-        ),
-        overdue_count=Count(
-            "hazards",
-            filter=mine & Q(hazards__state__in=OPEN_STATES, hazards__deadline__lt=today),
-            distinct=True,
-        ),
+    return (
+        restrict(Campaign.objects.select_related("lead_unit", "industry"), user, "view")
+        .annotate(
+            found_count=Count("hazards", filter=mine, distinct=True),
+            fixed_count=Count(
+                "hazards", filter=mine & Q(hazards__state=HazardState.CLOSED), distinct=True
+            ),
+            overdue_count=Count(
+                "hazards",
+                filter=mine & Q(hazards__state__in=OPEN_STATES, hazards__deadline__lt=today),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_on", "name")
     )
 
 
