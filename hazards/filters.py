@@ -56,13 +56,13 @@ class HazardFilterSet(django_filters.FilterSet):
         label=_("排查时间起"),
         field_name="found_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     found_to = django_filters.DateFilter(
         label=_("排查时间止"),
         field_name="found_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     class Meta:

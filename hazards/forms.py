@@ -55,13 +55,20 @@ def _style(form: forms.Form) -> None:
 
 
 def _date(**kwargs) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
 
 
 def _text(label, required=True, rows=3) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea(attrs={"rows": rows, "wide": True})
     )
+
+
+def _person_name(user) -> str:
+    profile = getattr(user, "profile", None)  # a missing profile is an AttributeError
+    return (profile.full_name if profile else "") or user.get_full_name() or user.get_username()
 
 
 class StyledForm(forms.Form):
@@ -149,7 +156,7 @@ class HazardForm(MapPointFormMixin, StyledForm):
         self.fields["campaign"].queryset = restrict(Campaign.objects.all(), user, "view")
         if instance is None:
             self.initial.setdefault("found_on", timezone.localdate())
-            self.initial.setdefault("found_by", user.get_full_name() or user.get_username())
+            self.initial.setdefault("found_by", _person_name(user))
         else:
             del self.fields["photos"]
             if instance.state != HazardState.REPORTED:

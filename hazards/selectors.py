@@ -29,18 +29,20 @@ def hazard_detail(*, user, pk: int) -> Hazard:
         "enterprise",
         "industry",
         "campaign",
-        "reported_by",
+        "reported_by__profile",
         "reporting_unit",
-        "accepted_by",
+        "accepted_by__profile",
     )
     queryset = queryset.prefetch_related(
-        Prefetch("photos", queryset=HazardPhoto.objects.select_related("uploaded_by")),
-        Prefetch("events", queryset=HazardEvent.objects.select_related("actor", "unit")),
+        Prefetch("photos", queryset=HazardPhoto.objects.select_related("uploaded_by__profile")),
+        Prefetch("events", queryset=HazardEvent.objects.select_related("actor__profile", "unit")),
         Prefetch(
             "extensions",
-            queryset=HazardExtension.objects.select_related("requested_by", "decided_by"),
+            queryset=HazardExtension.objects.select_related(
+                "requested_by__profile", "decided_by__profile"
+            ),
         ),
-        "dual_reports__recorded_by",
+        "dual_reports__recorded_by__profile",
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -52,7 +54,7 @@ def hazard_listing(hazard: Hazard):
     return (
         HazardListing.objects.filter(hazard=hazard)
         .select_related("lifted_by")
-        .prefetch_related("progress__reported_by")
+        .prefetch_related("progress__reported_by__profile")
         .first()
     )
 
