@@ -21,7 +21,7 @@ from django.views import View
 from portal.permissions import user_scope
 
 from .. import forms, selectors
-from ..choices import OPEN_STATES, ExtensionState, HazardGrade, HazardState, ListingState
+from ..choices import OPEN_STATES, ExtensionState, HazardState, ListingState
 
 
 @dataclass(frozen=True)
@@ -59,44 +59,36 @@ def pending_extension(hazard):
 
 
 def offered_actions(user, hazard, listing=None) -> list[str]:
-    """The actions to show this user on this hazard in its current state."""
+    """The actions to show this user on this hazard in its current state: the services' own
+    ``hazard_actions``, narrowed by what the page knows (a pending extension, the listing,
+    the dual reports already recorded) and with the steps on an extension and a listing."""
+    from ..services import hazard_actions
+
     scope = user_scope(user)
     if not scope.is_authenticated or scope.read_only:
         return []
-    office = scope.writes_all
+    allowed = hazard_actions(user=user, hazard=hazard)
     responsible = hazard.responsible_unit_id in scope.unit_ids
     supervising = hazard.supervising_unit_id in scope.unit_ids and not responsible
-    township = hazard.township_id in scope.township_ids
-    state = hazard.state
+    pending = pending_extension(hazard)
+    listed = listing is not None and listing.state == ListingState.LISTED
     offered = []
-    if state == HazardState.REPORTED and (
-        office or (township and hazard.grade == HazardGrade.GENERAL)
-    ):
-        offered += ["confirm", "reject"]
-    if state in (HazardState.CONFIRMED, HazardState.RECTIFYING) and responsible:
-        offered.append("plan")
-        if state == HazardState.CONFIRMED:
-            offered.append("start")
-        else:
-            offered.append("submit")
-        if pending_extension(hazard) is None and hazard.deadline:
-            offered.append("extension_request")
-    if state == HazardState.AWAITING_ACCEPTANCE and supervising:
-        offered += ["accept", "send_back"]
-    if supervising and pending_extension(hazard) is not None:
+    for name in ("confirm", "reject", "plan", "start", "submit", "accept", "send_back"):
+        if name in allowed:
+            offered.append(name)
+    if "extend" in allowed and pending is None and hazard.deadline:
+        offered.append("extension_request")
+    if pending is not None and supervising:
         offered.append("extension_decide")
-    if hazard.grade == HazardGrade.MAJOR:
-        if office and listing is None and state in OPEN_STATES:
-            offered.append("list")
-        if listing is not None and listing.state == ListingState.LISTED:
-            if responsible:
-                offered.append("progress")
-            if office and state == HazardState.CLOSED:
-                offered.append("lift")
-        if (office or responsible) and state != HazardState.REJECTED:
-            recorded = {report.recipient for report in hazard.dual_reports.all()}
-            if len(recorded) < 2:
-                offered.append("dual_report")
+    if "list" in allowed and listing is None:
+        offered.append("list")
+    if listed and responsible and hazard.state in OPEN_STATES:
+        offered.append("progress")
+    if listed and scope.writes_all and hazard.state == HazardState.CLOSED:
+        offered.append("lift")
+    if "dual_report" in allowed and hazard.state != HazardState.REJECTED:
+        if len({report.recipient for report in hazard.dual_reports.all()}) < 2:
+            offered.append("dual_report")
     return offered
 
 
@@ -110,6 +102,8 @@ def action_forms(user, hazard, listing=None, bound=None) -> list[dict]:
         else:
             form = action.form_class(prefix=name, initial=initial_for(name, hazard))
         out.append({"action": action, "form": form, "open": bool(bound and bound[0] == name)})
+    if len(out) == 1:
+        out[0]["open"] = True  # a single step needs no unfolding
     return out
 
 

@@ -182,6 +182,12 @@ def test_houzhen_records_on_a_phone_office_assigns_zhujian_rectifies_yingji_acce
     assert kinds == ["report", "confirm", "plan", "start", "submit", "accept"]
     shoot(page, screenshot_dir, "5-yingji-closed")
 
+    # The ledger shows it 已销号 among the hazards in yingji's scope.
+    page.click("nav >> text=隐患排查")
+    row = page.locator(f"[data-testid=hazard-row][data-code='{hazard.code}']")
+    assert row.locator("[data-testid=hazard-state]").get_attribute("data-state") == "closed"
+    shoot(page, screenshot_dir, "6-ledger")
+
     hazard.refresh_from_db()
     assert hazard.state == HazardState.CLOSED
     assert hazard.closed_at is not None

@@ -289,3 +289,37 @@ def test_photo_is_served_to_those_who_see_the_hazard_only(client, cast):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     client.force_login(cast.zhujian)
     assert client.get(url).status_code == 404
+
+
+def test_filter_change_with_htmx_answers_the_rows_only(client, cast):
+    HazardFactory(township=cast.houzhen_unit, grade=HazardGrade.MAJOR)
+    client.force_login(cast.office)
+    response = client.get(LIST, {"grade": "major"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="hazard-row"' in body
+    assert 'data-testid="filters"' not in body
+    assert 'hx-swap-oob="true"' in body and "grade=major" in body  # the export link follows
+
+
+def test_hazard_page_query_count_does_not_grow_with_its_events_and_photos(client, cast):
+    from hazards.services import hazard_add_photos, hazard_report
+    from tests.querycount import count_queries
+
+    hazard = hazard_report(
+        actor=cast.houzhen,
+        township=cast.houzhen_unit,
+        address="侯镇",
+        description="厂房消防通道堆放杂物",
+        found_on=timezone.localdate(),
+        photos=[a_png()],
+    )
+    client.force_login(cast.office)
+    client.get(hazard.get_absolute_url())
+    few, _, _ = count_queries(lambda: client.get(hazard.get_absolute_url()))
+    for _ in range(3):
+        hazard_add_photos(actor=cast.houzhen, hazard=hazard, kind=PhotoKind.BEFORE, files=[a_png()])
+    many, response, _ = count_queries(lambda: client.get(hazard.get_absolute_url()))
+    assert response.content.decode().count('data-testid="photo"') == 4
+    assert len(response.context["events"]) >= 4
+    assert many == few
