@@ -39,7 +39,8 @@ def hazard_link(pk: int) -> str:
 
 def _rectification_open_on(today: datetime.date) -> Q:
     """Still to be rectified on ``today``: confirmed or rectifying, or submitted only after
-    ``today`` (so a sweep at a past date sees the hazard as it was then)."""
+    ``today`` (a sweep at a past date sees the hazard as it was then; the sources also leave
+    out what was not yet found or listed on that date)."""
     return Q(state__in=(HazardState.CONFIRMED, HazardState.RECTIFYING)) | Q(
         state__in=(HazardState.AWAITING_ACCEPTANCE, HazardState.CLOSED), rectified_on__gt=today
     )
@@ -57,9 +58,9 @@ class RectificationDeadlines(DeadlineSource):
 
     def due_items(self, *, today, until, calendar: WorkdayCalendar):
         hazards = self.without_event(
-            Hazard.objects.filter(deadline__isnull=False, deadline__lte=until).filter(
-                _rectification_open_on(today)
-            ),
+            Hazard.objects.filter(
+                deadline__isnull=False, deadline__lte=until, found_on__lte=today
+            ).filter(_rectification_open_on(today)),
             stage="overdue",
             due_field="deadline",
         )
@@ -105,7 +106,9 @@ class ListingDeadlines(DeadlineSource):
     issues_notices = True
 
     def _listed(self, today):
-        return HazardListing.objects.filter(state=ListingState.LISTED).filter(_not_closed_on(today))
+        return HazardListing.objects.filter(state=ListingState.LISTED, listed_on__lte=today).filter(
+            _not_closed_on(today)
+        )
 
     def due_items(self, *, today, until, calendar: WorkdayCalendar):
         listings = self.without_event(
@@ -178,7 +181,7 @@ class ListingProgressDeadlines(DeadlineSource):
 
     def due_items(self, *, today, until, calendar: WorkdayCalendar):
         rows = list(
-            HazardListing.objects.filter(state=ListingState.LISTED, listed_on__lte=until)
+            HazardListing.objects.filter(state=ListingState.LISTED, listed_on__lte=today)
             .values_list(
                 "pk",
                 "listed_on",

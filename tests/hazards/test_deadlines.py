@@ -115,6 +115,14 @@ def test_a_hazard_closed_before_its_deadline_is_not_reminded_or_overdue(cast):
     assert sweep(now=at(due + days(30))).as_dict() == ZERO
 
 
+def test_a_sweep_at_a_past_date_leaves_out_hazards_not_yet_found(cast):
+    found = TODAY - days(5)
+    rectifying_hazard(cast, found_on=found, deadline=found + days(1))
+
+    assert sweep(now=at(found - days(2))).as_dict() == ZERO
+    assert sweep(now=at(found)).as_dict()["reminders"] == 1
+
+
 def test_an_approved_extension_moves_the_due_date_of_the_sweep(cast):
     due = TODAY + days(10)
     later = TODAY + days(40)
