@@ -249,3 +249,29 @@ def test_hazard_restrict_gives_a_bureau_only_what_it_rectifies_or_supervises(cas
     HazardFactory(township=cast.houzhen_unit)
     mine = HazardFactory(township=cast.houzhen_unit, supervising_unit=cast.yingji_unit)
     assert list(restrict(Hazard.objects.all(), cast.yingji, "view")) == [mine]
+
+
+@pytest.mark.parametrize(
+    ("basename", "make"),
+    [
+        ("campaign", lambda cast: CampaignFactory(townships=[cast.houzhen_unit])),
+        ("citizenreport", lambda cast: CitizenReportFactory(township=cast.houzhen_unit)),
+    ],
+)
+def test_campaign_and_citizen_report_api_lists_cost_the_same_at_any_size(cast, basename, make):
+    model = {"campaign": Campaign, "citizenreport": CitizenReport}[basename]
+    api = api_for(cast.office)
+
+    def grow(size):
+        for _ in range(size - model.objects.count()):
+            make(cast)
+
+    def fetch():
+        response = api.get(reverse(f"{basename}-list"))
+        assert response.status_code == 200
+        assert response.json()["count"] == model.objects.count()
+        return response
+
+    grow(10)
+    fetch()
+    assert_constant_queries(grow, fetch)
