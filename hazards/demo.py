@@ -216,7 +216,9 @@ USERNAMES = ("office", "zhujian", "yingji", "houzhen")
 
 
 def april_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(today.year, 4, 1), datetime.date(today.year, 4, 30)
+    """This year's April drive; before April, last year's (the one hazards were found in)."""
+    year = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+    return datetime.date(year, 4, 1), datetime.date(year, 4, 30)
 
 
 def seed_april_campaign(run, office, units, today) -> Campaign:
