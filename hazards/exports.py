@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from portal.exports import CHUNK_SIZE, Column, Exporter, register
 from portal.permissions import restrict
 
+from .filters import HazardFilterSet
 from .models import Hazard
 
 
@@ -65,8 +66,7 @@ class HazardLedgerExporter(Exporter):
     ]
 
     def get_queryset(self, user, params) -> QuerySet:
-        from .filters import HazardFilterSet
-
+        # The FilterSet narrows its choices through the user, as on the page.
         request = SimpleNamespace(user=user)
         return HazardFilterSet(params, queryset=export_queryset(user), request=request).qs
 
