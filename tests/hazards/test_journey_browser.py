@@ -116,10 +116,15 @@ def test_houzhen_records_on_a_phone_office_assigns_zhujian_rectifies_yingji_acce
     assert hazard.reporting_unit.name == "侯镇"
     assert str(hazard.latitude) == "37.051234"
     assert page.locator("[data-testid=photos-before] [data-testid=photo]").count() == 1
-    assert (
-        page.evaluate("document.querySelector('[data-testid=photos-before] img').naturalWidth")
-        == 24
+    # The thumbnail is the photo itself, served to those who may see the hazard (lazy-loaded).
+    page.locator("[data-testid=photos-before] img").scroll_into_view_if_needed()
+    thumbnail = page.wait_for_function(
+        """() => {
+            const img = document.querySelector('[data-testid=photos-before] img');
+            return img && img.complete && img.naturalWidth > 0 && img.naturalWidth;
+        }"""
     )
+    assert thumbnail.json_value() == 24
     shoot(page, screenshot_dir, "2-phone-recorded")
 
     # The office finds it waiting on the workbench, confirms it and assigns it.
