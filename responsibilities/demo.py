@@ -12,8 +12,8 @@
 
     register_demo_step("hazards", seed_demo_hazards)
 
-(call it from the app's ``AppConfig.ready``). Steps run in one transaction, in registration
-order, after the built-in ones; each must leave the data unchanged when run a second time.
+(call it from the app's ``AppConfig.ready``). Steps run in one transaction, after the
+built-in ones, by ``order`` (default 100) and then in registration order; each must leave the data unchanged when run a second time.
 ``DemoRun`` offers ``read``/``rows`` for JSON files in ``fixtures/demo/``, ``upsert`` (saves
 only on a change, so history stays clean), ``count`` and ``say``.
 """
@@ -69,16 +69,19 @@ class DemoRun(ReferenceLoad):
 
 
 DemoStep = Callable[[DemoRun], None]
-_registered_steps: dict[str, DemoStep] = {}
+_registered_steps: dict[str, tuple[int, DemoStep]] = {}
 
 
-def register_demo_step(name: str, func: DemoStep) -> None:
-    """Add (or replace) a named step that ``seed_demo`` runs after the built-in ones."""
-    _registered_steps[name] = func
+def register_demo_step(name: str, func: DemoStep, *, order: int = 100) -> None:
+    """Add (or replace) a named step that ``seed_demo`` runs after the built-in ones, by
+    ``order`` and then in registration order (a step that needs every register's data, such
+    as the deadline sweeps, registers with a high order)."""
+    _registered_steps[name] = (order, func)
 
 
 def demo_steps() -> list[tuple[str, DemoStep]]:
-    return [*BUILTIN_STEPS, *_registered_steps.items()]
+    ordered = sorted(_registered_steps.items(), key=lambda item: item[1][0])  # stable
+    return [*BUILTIN_STEPS, *((name, func) for name, (_order, func) in ordered)]
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ class TasksConfig(AppConfig):
 
         from . import deadlines, workbench  # noqa: F401
         from .api import views  # noqa: F401
-        from .demo import seed_demo_tasks
+        from .demo import seed_demo_supervision, seed_demo_tasks
 
         register_demo_step("tasks", seed_demo_tasks)
+        # After every register's demo data: the sweeps beat would have run since the issue.
+        register_demo_step("deadlines", seed_demo_supervision, order=1000)

@@ -41,7 +41,8 @@ The reports (all against the demo directive, filed only when it has none yet):
 - 市住建局, task 16 (铁路防水项目, co-unit): a draft zhujian has not submitted yet;
 - 市住建局, task 22 (应急预案, co-unit): returned by the office with a comment.
 
-督办 (``seed_demo_supervision``, at the end of the step, every run): the deadline sweep runs
+督办 (``seed_demo_supervision``, the "deadlines" step after every other, every run): the
+deadline sweep runs
 as beat would have run it since the shifted issue date — once on the day after each of the
 directive's past due dates (09:00), then now — so task 15's missed April 排查 got its 督办单
 on the day after its date, and today's sweep escalates it for 约谈 (open longer than
@@ -217,7 +218,6 @@ def seed_demo_tasks(run: DemoRun) -> None:
         run.say(_("寿光市实施意见已作为正式文件导入，不再添加演示进展报告。"))
         return
     _file_reports(run, directive)
-    seed_demo_supervision(run, directive)
 
 
 def _file_reports(run: DemoRun, directive: Directive) -> None:
@@ -269,9 +269,13 @@ DEMO_REPLY = {
 }
 
 
-def seed_demo_supervision(run: DemoRun, directive: Directive) -> None:
+def seed_demo_supervision(run: DemoRun) -> None:
     """The sweeps beat would have run since the demo directive's issue, then zhujian-lead's
-    reply to the 督办单 they issued to 市住建局 (see the module's docstring)."""
+    reply to the 督办单 they issued to 市住建局 (see the module's docstring). A step of its
+    own, run after every register's demo data (hazards' deadlines are swept too)."""
+    directive = Directive.objects.filter(is_demo=True).order_by("pk").first()
+    if directive is None:
+        return
     today = timezone.localdate()
     if not Directive.objects.filter(is_demo=False).exists():
         past_due = sorted(

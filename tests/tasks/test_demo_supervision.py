@@ -24,7 +24,7 @@ def seeded(db):
 
 
 def test_the_missed_april_inspection_got_its_notice_the_day_after_its_date(seeded):
-    notice = SupervisionNotice.objects.get()
+    notice = SupervisionNotice.objects.get(source="tasks.milestone")
     milestone = Milestone.objects.get(pk=notice.object_id)
     assert (milestone.task.directive, milestone.task.number) == (seeded, "15")
     assert notice.unit.name == "市住建局"
@@ -35,7 +35,7 @@ def test_the_missed_april_inspection_got_its_notice_the_day_after_its_date(seede
 
 
 def test_the_notice_is_escalated_for_an_interview_and_answered_by_zhujian_lead(seeded):
-    notice = SupervisionNotice.objects.get()
+    notice = SupervisionNotice.objects.get(source="tasks.milestone")
     assert notice.interview_required and notice.escalated_at is not None
     assert notice.state == NoticeState.REPLIED
     assert notice.replied_by.username == "zhujian-lead"
@@ -46,7 +46,7 @@ def test_the_notice_is_escalated_for_an_interview_and_answered_by_zhujian_lead(s
 
 
 def test_the_office_has_the_reply_waiting_and_the_leader_has_read_what_he_answered(seeded):
-    notice = SupervisionNotice.objects.get()
+    notice = SupervisionNotice.objects.get(source="tasks.milestone")
     link = notice.get_absolute_url()
     office_unread = Notification.objects.filter(
         recipient__username="office", link=link, read_at__isnull=True
