@@ -245,6 +245,8 @@ class Hazard(PortalModel):
         verbose_name_plural = _("隐患")
         ordering = ["-found_on", "-pk"]
         indexes = [
+            # The ledger's order: deep pages of a large ledger stay an index scan.
+            models.Index(fields=["-found_on", "-id"], name="hazard_ledger_order"),
             models.Index(fields=["township", "state"]),
             models.Index(fields=["responsible_unit", "state"]),
             models.Index(fields=["supervising_unit", "state"]),
