@@ -8,12 +8,16 @@
 - ``hazards.listing-progress`` — each quarter end while a hazard is listed, the responsible
   unit's quarterly progress (季度进展) is due; reminders and overdue, no 督办单 (it is a report,
   not the rectification). The item is the listing, keyed by the quarter end.
+- ``hazards.campaign`` — recurring inspection drives (每年3月; 每年4月和11月): once a drive's
+  period has ended, the next one is created for the next listed month, once (the engine's
+  recurrence stage). A drive itself has nothing to remind.
 
 Reads are bulk: one query per source and sweep, whatever the number of hazards.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterator, Sequence
 
@@ -21,12 +25,13 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
-from portal.deadlines import DeadlineSource, DueItem, register_deadline_source
+from portal.deadlines import DeadlineSource, DueItem, Occurrence, register_deadline_source
 from portal.workdays import WorkdayCalendar
 
 from .choices import HazardState, ListingState
-from .models import Hazard, HazardListing, ListingProgress
+from .models import Campaign, Hazard, HazardListing, ListingProgress
 from .services import quarter_end
 
 
@@ -235,6 +240,87 @@ class ListingProgressDeadlines(DeadlineSource):
         return {pk for pk, day in latest.items() if (pk, day) not in reported}
 
 
+class CampaignRecurrence(DeadlineSource):
+    name = "hazards.campaign"
+    model = Campaign
+    label = gettext_lazy("排查行动")
+    issues_notices = False
+
+    def due_items(self, *, today, until, calendar: WorkdayCalendar):
+        return []
+
+    def still_open(self, *, object_ids: Sequence[int], today) -> set[int]:
+        return set()
+
+    def next_occurrences(self, *, today) -> list[Occurrence]:
+        """For each recurring drive whose latest period has ended: every listed month since,
+        up to the first that has not ended yet."""
+        heads = Campaign.objects.filter(series__isnull=True).exclude(recurrence_months=[])
+        rows = Campaign.objects.filter(Q(pk__in=heads.values("pk")) | Q(series__in=heads)).values(
+            "pk", "series_id", "name", "starts_on", "ends_on", "recurrence_months"
+        )
+        series: dict[int, dict] = {}
+        for row in rows:
+            entry = series.setdefault(row["series_id"] or row["pk"], {"latest": None})
+            if row["series_id"] is None:
+                entry["months"], entry["name"] = row["recurrence_months"], row["name"]
+            if entry["latest"] is None or row["starts_on"] > entry["latest"][0]:
+                entry["latest"] = (row["starts_on"], row["ends_on"])
+        wanted = []
+        for head_id, entry in series.items():
+            months = sorted({int(m) for m in entry.get("months") or [] if 1 <= int(m) <= 12})
+            if not months or entry["latest"] is None:
+                continue
+            starts_on, ends_on = entry["latest"]
+            while ends_on < today:
+                starts_on, ends_on = next_campaign_period(ends_on, months)
+                wanted.append(Occurrence(head_id, starts_on, entry["name"]))
+        return wanted
+
+    def create_occurrences(self, occurrences: Sequence[Occurrence]) -> None:
+        heads = Campaign.objects.prefetch_related("townships").in_bulk(
+            [o.object_id for o in occurrences]
+        )
+        copies = []
+        for occurrence in occurrences:
+            head = heads[occurrence.object_id]
+            _starts, ends_on = next_campaign_period(
+                occurrence.due_on - datetime.timedelta(days=1), [occurrence.due_on.month]
+            )
+            copies.append(
+                Campaign(
+                    name=head.name,
+                    description=head.description,
+                    scope=head.scope,
+                    industry_id=head.industry_id,
+                    lead_unit_id=head.lead_unit_id,
+                    starts_on=occurrence.due_on,
+                    ends_on=ends_on,
+                    series=head,
+                )
+            )
+        created = bulk_create_with_history(copies, Campaign, batch_size=500)
+        Through = Campaign.townships.through
+        Through.objects.bulk_create(
+            Through(campaign_id=copy.pk, orgunit_id=township.pk)
+            for copy in created
+            for township in heads[copy.series_id].townships.all()
+        )
+
+
+def next_campaign_period(
+    after: datetime.date, months: Sequence[int]
+) -> tuple[datetime.date, datetime.date]:
+    """The whole of the first listed month that starts after ``after``."""
+    for year in (after.year, after.year + 1):
+        for month in months:
+            start = datetime.date(year, month, 1)
+            if start > after:
+                return start, datetime.date(year, month, calendar.monthrange(year, month)[1])
+    raise ValueError("no month to recur in")
+
+
 register_deadline_source(RectificationDeadlines())
 register_deadline_source(ListingDeadlines())
 register_deadline_source(ListingProgressDeadlines())
+register_deadline_source(CampaignRecurrence())

@@ -82,7 +82,7 @@ def test_demo_lists_two_major_hazards_with_dual_reports(seeded):
 
 
 def test_demo_has_the_april_billboard_campaign_with_hazards_found_in_it(seeded):
-    campaign = Campaign.objects.get(name=APRIL_CAMPAIGN)
+    campaign = Campaign.objects.get(name=APRIL_CAMPAIGN, series__isnull=True)
     today = timezone.localdate()
     year = today.year if today.month >= 4 else today.year - 1
     assert (campaign.starts_on.isoformat(), campaign.ends_on.isoformat()) == (
@@ -95,6 +95,9 @@ def test_demo_has_the_april_billboard_campaign_with_hazards_found_in_it(seeded):
         campaign.starts_on <= h.found_on <= min(campaign.ends_on, timezone.localdate())
         for h in campaign.hazards.all()
     )
+    # The demo's sweeps gave the drive its next periods (November, then April…) up to now.
+    latest = campaign.occurrences.order_by("-starts_on").first() or campaign
+    assert latest.ends_on >= today and latest.starts_on.month in (4, 11)
 
 
 def test_bulk_hazards_have_codes_from_the_counter_and_a_report_event(seeded):
