@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CHENGAN_VAR_DIR", BASE_DIR / "var"))
@@ -175,6 +176,8 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A list filter left open reads 全部 ("all"), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
