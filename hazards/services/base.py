@@ -98,7 +98,7 @@ def refuse_finished(hazard: Hazard) -> None:
 def lock_hazard(hazard: Hazard) -> Hazard:
     """The hazard re-read under a row lock: two people never act on one state."""
     return (
-        Hazard.objects.select_for_update()
+        Hazard.objects.select_for_update(of=("self",))  # not the nullable joined units
         .select_related("township", "responsible_unit", "supervising_unit", "reporting_unit")
         .get(pk=hazard.pk)
     )
