@@ -381,14 +381,11 @@ class _Sweep:
         return people
 
     def _issue_notices(self, source: DeadlineSource, items: list[DueItem]):
-        from portal.supervision.models import NoticeSequence, SupervisionNotice, notice_number
+        from portal.models import YearCounter
+        from portal.supervision.models import NOTICE_COUNTER, SupervisionNotice, notice_number
 
         year = self.today.year
-        NoticeSequence.objects.get_or_create(year=year)
-        counter = NoticeSequence.objects.select_for_update().get(year=year)
-        first = counter.last + 1
-        counter.last += len(items)
-        counter.save(update_fields=["last"])
+        first = YearCounter.take(NOTICE_COUNTER, year, count=len(items))
         response_due = self.calendar.add_workdays(
             self.today, settings.SUPERVISION_RESPONSE_WORKDAYS
         )

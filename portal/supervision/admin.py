@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DeadlineEvent, NoticeSequence, SupervisionNotice
+from .models import DeadlineEvent, SupervisionNotice
 
 ENGINE_FIELDS = [
     "number",
@@ -75,8 +75,3 @@ class DeadlineEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(NoticeSequence)
-class NoticeSequenceAdmin(admin.ModelAdmin):
-    list_display = ["year", "last"]

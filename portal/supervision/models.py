@@ -202,21 +202,9 @@ class SupervisionNotice(PortalModel):
         return None
 
 
+NOTICE_COUNTER = "supervision-notice"  # portal.models.YearCounter hands out the numbers
+
+
 def notice_number(year: int, sequence: int) -> str:
     """城安督〔2026〕12号 — the prefix is a setting, so a city can use its own."""
     return f"{settings.SUPERVISION_NOTICE_PREFIX}〔{year}〕{sequence}号"
-
-
-class NoticeSequence(models.Model):
-    """The last 督办单 number given in a year; locked while numbers are handed out."""
-
-    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
-    last = models.PositiveIntegerField(_("已用序号"), default=0)
-
-    class Meta:
-        verbose_name = _("督办单编号")
-        verbose_name_plural = _("督办单编号")
-        ordering = ["year"]
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"

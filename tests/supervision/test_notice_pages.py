@@ -399,10 +399,12 @@ def test_api_list_query_count_is_constant_for_10_and_60_notices(cast):
     assert_constant_queries(grow, fetch, sizes=(10, 60))
 
 
-@pytest.mark.parametrize("model", ["supervisionnotice", "deadlineevent", "noticesequence"])
+@pytest.mark.parametrize(
+    "model", ["supervision_supervisionnotice", "supervision_deadlineevent", "portal_yearcounter"]
+)
 def test_admin_lists_open(cast, client, notices, model):
     client.force_login(cast.admin)
-    assert client.get(reverse(f"admin:supervision_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
 
 
 def test_admin_notice_page_opens_with_engine_fields_read_only(cast, client, notices):
