@@ -17,7 +17,6 @@ Reads are bulk: one query per source and sweep, whatever the number of hazards.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterator, Sequence
 
@@ -27,7 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from portal.deadlines import DeadlineSource, DueItem, Occurrence, register_deadline_source
+from portal.deadlines import (
+    DeadlineSource,
+    DueItem,
+    Occurrence,
+    listed_months,
+    monthly_periods,
+    register_deadline_source,
+)
 from portal.workdays import WorkdayCalendar
 
 from .choices import HazardState, ListingState
@@ -268,7 +274,7 @@ class CampaignRecurrence(DeadlineSource):
                 entry["latest"] = (row["starts_on"], row["ends_on"])
         wanted = []
         for head_id, entry in series.items():
-            months = sorted({int(m) for m in entry.get("months") or [] if 1 <= int(m) <= 12})
+            months = listed_months(entry.get("months"))
             if not months or entry["latest"] is None:
                 continue
             starts_on, ends_on = entry["latest"]
@@ -312,12 +318,11 @@ def next_campaign_period(
     after: datetime.date, months: Sequence[int]
 ) -> tuple[datetime.date, datetime.date]:
     """The whole of the first listed month that starts after ``after``."""
-    for year in (after.year, after.year + 1):
-        for month in months:
-            start = datetime.date(year, month, 1)
-            if start > after:
-                return start, datetime.date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError("no month to recur in")
+    return next(
+        (start, end)
+        for start, end in monthly_periods(months, from_year=after.year)
+        if start > after
+    )
 
 
 register_deadline_source(RectificationDeadlines())

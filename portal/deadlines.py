@@ -25,13 +25,14 @@ new notifications after commit, as one job per batch.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -151,6 +152,24 @@ def deadline_sources() -> list[DeadlineSource]:
 
 def get_deadline_source(name: str) -> DeadlineSource | None:
     return _SOURCES.get(name)
+
+
+def listed_months(values) -> list[int]:
+    """A recurrence's months (每年4月和11月 → [4, 11]), cleaned: 1–12, sorted, once each."""
+    return sorted({int(m) for m in values or [] if 1 <= int(m) <= 12})
+
+
+def monthly_periods(
+    months: Sequence[int], *, from_year: int
+) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """(first day, last day) of each listed month, year after year from ``from_year``: what
+    a recurring item (a milestone, an inspection drive) steps through."""
+    if not months:
+        return  # nothing recurs (and an endless loop over no months is avoided)
+    for year in count(from_year):
+        for month in months:
+            last = calendar.monthrange(year, month)[1]
+            yield datetime.date(year, month, 1), datetime.date(year, month, last)
 
 
 def reminder_stage(days_left: int) -> str | None:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,7 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from portal.deadlines import DeadlineSource, DueItem, Occurrence, register_deadline_source
+from portal.deadlines import (
+    DeadlineSource,
+    DueItem,
+    Occurrence,
+    listed_months,
+    monthly_periods,
+    register_deadline_source,
+)
 from portal.workdays import WorkdayCalendar
 
 from .choices import ReportState
@@ -154,7 +160,7 @@ class MilestoneDeadlines(DeadlineSource):
                 entry["latest"] = (row["due_on"], row["done_on"])
         wanted = []
         for head_id, entry in series.items():
-            months = sorted({int(m) for m in entry.get("months") or [] if 1 <= int(m) <= 12})
+            months = listed_months(entry.get("months"))
             if not months or entry["latest"] is None:
                 continue
             due, done_on = entry["latest"]
@@ -188,12 +194,7 @@ class MilestoneDeadlines(DeadlineSource):
 
 def next_period_end(after: datetime.date, months: Sequence[int]) -> datetime.date:
     """The end of the first listed month that ends after ``after``."""
-    for year in (after.year, after.year + 1):
-        for month in months:
-            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
-            if end > after:
-                return end
-    raise ValueError("no month to recur in")
+    return next(end for _start, end in monthly_periods(months, from_year=after.year) if end > after)
 
 
 class ReportConfirmDeadlines(DeadlineSource):
