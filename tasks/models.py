@@ -21,6 +21,14 @@ def _assigned_tasks(scope):
     return Task.objects.filter(pk__in=_assigned_task_ids(scope))
 
 
+def _report_seen_by(scope, prefix: str = "") -> Q:
+    """A progress report (or a row of one, through ``prefix``) is seen by the reporting unit
+    and by the task's lead unit, which sees its co-units' shares."""
+    return Q(**{f"{prefix}unit_id__in": scope.unit_ids}) | Q(
+        **{f"{prefix}milestone__task__lead_unit_id__in": scope.unit_ids}
+    )
+
+
 class Directive(PortalModel):
     """实施意见 — a directive as issued, with the source text it was read from."""
 
@@ -318,10 +326,7 @@ class ProgressReport(PortalModel):
     @classmethod
     def scope_q(cls, scope, action):
         if action == "view":
-            # The reporting unit, and the lead unit of the task, which sees its co-units' shares.
-            return Q(unit_id__in=scope.unit_ids) | Q(
-                milestone__task__lead_unit_id__in=scope.unit_ids
-            )
+            return _report_seen_by(scope)
         if action == "change":
             return Q(unit_id__in=scope.unit_ids)
         return None
@@ -361,9 +366,7 @@ class ReportEvidence(PortalModel):
     @classmethod
     def scope_q(cls, scope, action):
         if action == "view":
-            return Q(report__unit_id__in=scope.unit_ids) | Q(
-                report__milestone__task__lead_unit_id__in=scope.unit_ids
-            )
+            return _report_seen_by(scope, prefix="report__")
         return None
 
 
@@ -396,7 +399,5 @@ class ReportStep(PortalModel):
     @classmethod
     def scope_q(cls, scope, action):
         if action == "view":
-            return Q(report__unit_id__in=scope.unit_ids) | Q(
-                report__milestone__task__lead_unit_id__in=scope.unit_ids
-            )
+            return _report_seen_by(scope, prefix="report__")
         return None
