@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("responsibilities.urls")),
     path("tasks/", include("tasks.urls")),
     path("hazards/", include("hazards.urls")),
+    path("risks/", include("risks.urls")),
+    path("emergency/", include("emergency.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
     path("supervision/", include("portal.supervision.urls")),

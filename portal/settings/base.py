@@ -249,6 +249,21 @@ DEADLINE_SWEEP_BATCH_SIZE = 500  # items written per transaction
 PROGRESS_CONFIRM_WORKDAYS = 3
 PROGRESS_REVIEW_WORKDAYS = 5
 
+# --- Risks (risks.deadlines, risks.map) ------------------------------------------------------
+# Months between reviews (复评) of a risk point, by its level: the red ones most often.
+RISK_REVIEW_MONTHS = {"red": 3, "orange": 6, "yellow": 12, "blue": 12}
+# Townships counted as the central city (中心城区), where the industry catalogue applies.
+CENTRAL_CITY_TOWNSHIPS = ["圣城街道", "文家街道", "古城街道", "洛城街道"]
+
+# --- Emergency preparedness (emergency.rules, emergency.coverage) ---------------------------
+PLAN_EVALUATION_YEARS = 3  # 应急预案 evaluated at least every three years
+# What full coverage (全覆盖) asks of each row of the matrix: the plan types it must have.
+EMERGENCY_COVERAGE_REQUIRED = {
+    "city": ["comprehensive", "special"],
+    "township": ["comprehensive"],
+    "industry": ["special"],
+}
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's SQLAlchemy transport on a SQLite file: the
 # filesystem transport races (a reader can take a half-written message) and kills the worker.
