@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -48,6 +48,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
@@ -107,6 +108,31 @@ def townships_geojson(request):
     broken file gives an empty collection with an ``error`` the map shows, never a 500."""
     body, _etag = townships_payload()
     return HttpResponse(body, content_type="application/geo+json")
+
+
+# --- coordinates on a model ------------------------------------------------------------
+
+
+def check_coordinates(obj) -> None:
+    """Clean ``obj.latitude``/``obj.longitude`` in place (blank → None, six places, in range);
+    a ValidationError keyed by the field at fault otherwise."""
+    errors = {}
+    for name, bound in (("latitude", 90), ("longitude", 180)):
+        value = getattr(obj, name)
+        if value in (None, ""):
+            setattr(obj, name, None)
+            continue
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            errors[name] = gettext("坐标“%(value)s”不是数字。") % {"value": value}
+            continue
+        if not number.is_finite() or abs(number) > bound:
+            errors[name] = gettext("坐标“%(value)s”超出范围。") % {"value": value}
+        else:
+            setattr(obj, name, number.quantize(Decimal("0.000001")))
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- the point picker -----------------------------------------------------------------------

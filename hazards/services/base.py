@@ -9,14 +9,18 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.notifications.services import notify
-from portal.permissions import ROLE_OFFICE, user_scope
+from portal.maps import check_coordinates
+from portal.notifications.services import (  # noqa: F401  (re-exported)
+    notify,
+    office_user_ids,
+    unit_user_ids,
+)
+from portal.permissions import user_scope
 from portal.uploads import validate_upload
 from responsibilities.models import OrgUnit
 
@@ -144,26 +148,6 @@ def check_place(hazard: Hazard) -> None:
     check_coordinates(hazard)
 
 
-def check_coordinates(obj) -> None:
-    errors = {}
-    for name, bound in (("latitude", 90), ("longitude", 180)):
-        value = getattr(obj, name)
-        if value in (None, ""):
-            setattr(obj, name, None)
-            continue
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            errors[name] = _("坐标“%(value)s”不是数字。") % {"value": value}
-            continue
-        if not number.is_finite() or abs(number) > bound:
-            errors[name] = _("坐标“%(value)s”超出范围。") % {"value": value}
-        else:
-            setattr(obj, name, number.quantize(Decimal("0.000001")))
-    if errors:
-        raise ValidationError(errors)
-
-
 def attach_photos(actor, hazard: Hazard, kind: str, files: Iterable, *, field: str):
     """Save each file (checked by content, images only) as a photo of ``kind``; a refused
     file's message is keyed on ``field``."""
@@ -243,26 +227,6 @@ def record_event(
     event.full_clean()
     event.save()
     return event
-
-
-def unit_user_ids(unit: OrgUnit | None) -> list[int]:
-    if unit is None:
-        return []
-    return list(
-        get_user_model()
-        .objects.filter(memberships__unit=unit, is_active=True)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-
-
-def office_user_ids() -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=ROLE_OFFICE, is_active=True)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
 
 
 def link_to(obj) -> str:

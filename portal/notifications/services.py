@@ -389,3 +389,34 @@ def _digest_send_one(*, preference_id: int, now: datetime) -> Notification | Non
     preference.last_digest_at = now
     preference.save(update_fields=["last_digest_at", "updated_at"])
     return created[0]
+
+
+# --- recipients -----------------------------------------------------------------------------
+
+
+def unit_user_ids(unit) -> list[int]:
+    """The active members of ``unit`` (staff and leaders)."""
+    from django.contrib.auth import get_user_model
+
+    if unit is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(memberships__unit=unit, is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
+def office_user_ids() -> list[int]:
+    """Every active user with the office (安委办) role."""
+    from django.contrib.auth import get_user_model
+
+    from portal.permissions import ROLE_OFFICE
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=ROLE_OFFICE, is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
