@@ -7,15 +7,28 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.permissions import restrict
 from responsibilities.models import Industry, OrgUnit
 
-from .choices import DrillForm, DrillScale, PlanOwnerKind, PlanState, PlanType
-from .models import Drill, Plan
+from .choices import (
+    DrillForm,
+    DrillScale,
+    MovementKind,
+    PlanOwnerKind,
+    PlanState,
+    PlanType,
+    Readiness,
+    ShelterCategory,
+    ShelterType,
+    StockCategory,
+    TeamKind,
+    TeamSpecialty,
+)
+from .models import Drill, Plan, RescueTeam, Shelter, StockMovement, Stockpile
 
 
 def _user(request):
@@ -146,3 +159,127 @@ class DrillFilterSet(StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value))
+
+
+# --- rescue teams, stockpiles, movements, shelters ------------------------------------------
+
+
+def unit_choices(request):
+    return OrgUnit.objects.filter(is_active=True)
+
+
+def stockpile_choices(request):
+    return restrict(Stockpile.objects.select_related("owner_unit"), _user(request), "view")
+
+
+class RescueTeamFilterSet(StyledFilterSet):
+    """队伍类别, 专业类别, 镇街区, 主管单位, 战备状态 and words."""
+
+    q = django_filters.CharFilter(label=_("名称/队长/装备"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("队伍类别"), choices=TeamKind.choices)
+    specialty = django_filters.ChoiceFilter(label=_("专业类别"), choices=TeamSpecialty.choices)
+    township = django_filters.ModelChoiceFilter(label=_("镇街区"), queryset=township_choices)
+    unit = django_filters.ModelChoiceFilter(label=_("主管单位"), queryset=unit_choices)
+    readiness = django_filters.ChoiceFilter(label=_("战备状态"), choices=Readiness.choices)
+
+    class Meta:
+        model = RescueTeam
+        fields = ["q", "kind", "specialty", "township", "unit", "readiness"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(leader__icontains=value) | Q(equipment__icontains=value)
+        )
+
+
+class StockpileFilterSet(StyledFilterSet):
+    """物资类别, 镇街区, 储备单位, 低于最低储备, 有效期 (30天内到期 / 已过期) and words."""
+
+    EXPIRY_SOON = "soon"
+    EXPIRY_EXPIRED = "expired"
+
+    q = django_filters.CharFilter(label=_("名称/规格/地点"), method="search")
+    category = django_filters.ChoiceFilter(label=_("物资类别"), choices=StockCategory.choices)
+    township = django_filters.ModelChoiceFilter(label=_("镇街区"), queryset=township_choices)
+    owner_unit = django_filters.ModelChoiceFilter(label=_("储备单位"), queryset=unit_choices)
+    low = django_filters.BooleanFilter(
+        label=_("库存不足"), method="by_low", widget=_yes_no(_("低于最低储备"), _("储备充足"))
+    )
+    expiry = django_filters.ChoiceFilter(
+        label=_("有效期"),
+        method="by_expiry",
+        choices=[(EXPIRY_SOON, _("30天内到期")), (EXPIRY_EXPIRED, _("已过期"))],
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Stockpile
+        fields = ["q", "category", "township", "owner_unit", "low", "expiry"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(specification__icontains=value) | Q(place__icontains=value)
+        )
+
+    def by_low(self, queryset, name, value):
+        if value is None:
+            return queryset
+        low = Q(quantity__lt=F("minimum_quantity"))
+        return queryset.filter(low) if value else queryset.exclude(low)
+
+    def by_expiry(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == self.EXPIRY_EXPIRED:
+            return queryset.filter(expires_on__lt=today)
+        if value == self.EXPIRY_SOON:
+            horizon = today + datetime.timedelta(days=30)
+            return queryset.filter(expires_on__gte=today, expires_on__lte=horizon)
+        return queryset
+
+
+class StockMovementFilterSet(StyledFilterSet):
+    """储备物资, 类别, 发生日期起止."""
+
+    stockpile = django_filters.ModelChoiceFilter(label=_("储备物资"), queryset=stockpile_choices)
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=MovementKind.choices)
+    occurred_from = django_filters.DateFilter(
+        label=_("发生日期起"), field_name="occurred_on", lookup_expr="gte", widget=_date_widget()
+    )
+    occurred_to = django_filters.DateFilter(
+        label=_("发生日期止"), field_name="occurred_on", lookup_expr="lte", widget=_date_widget()
+    )
+
+    class Meta:
+        model = StockMovement
+        fields = ["stockpile", "kind", "occurred_from", "occurred_to"]
+
+
+class ShelterFilterSet(StyledFilterSet):
+    """场所类型, 场所类别, 镇街区, 标志标识, 向社会公布 and words."""
+
+    q = django_filters.CharFilter(label=_("名称/地址"), method="search")
+    shelter_type = django_filters.ChoiceFilter(label=_("场所类型"), choices=ShelterType.choices)
+    category = django_filters.ChoiceFilter(label=_("场所类别"), choices=ShelterCategory.choices)
+    township = django_filters.ModelChoiceFilter(label=_("镇街区"), queryset=township_choices)
+    signage_done = django_filters.BooleanFilter(
+        label=_("标志标识"), widget=_yes_no(_("已设置"), _("未设置"))
+    )
+    is_public = django_filters.BooleanFilter(
+        label=_("向社会公布"), widget=_yes_no(_("已公布"), _("未公布"))
+    )
+
+    class Meta:
+        model = Shelter
+        fields = ["q", "shelter_type", "category", "township", "signage_done", "is_public"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
