@@ -67,6 +67,11 @@ def evaluation_due(plan) -> datetime.date | None:
     return add_years(start, settings.PLAN_EVALUATION_YEARS)
 
 
+def is_late(done_on: datetime.date, due: datetime.date | None) -> bool:
+    """Was something done on ``done_on`` late for ``due``? On the due day itself it is on time."""
+    return due is not None and done_on > due
+
+
 def derive_dates(plan) -> None:
     """Set the plan's stored derived fields from its own fields (no save)."""
     plan.drill_cycle_months = drill_cycle_months(plan)
