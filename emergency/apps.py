@@ -9,4 +9,4 @@ class EmergencyConfig(AppConfig):
     def ready(self):
         # Deadline sources, API viewsets, workbench panels and the demo step register with
         # their registries.
-        from . import api, deadlines, demo, workbench  # noqa: F401
+        from . import api, deadlines, demo, workbench, workbench_resources  # noqa: F401

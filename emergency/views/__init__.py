@@ -1,0 +1,1 @@
+"""Emergency preparedness pages, one module per register."""
