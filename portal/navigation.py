@@ -35,6 +35,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("tasks", _("任务落实"), "tasks:directive-list", "list-check"),
     NavItem("supervision", _("督办单"), "supervision:notice-list", "exclamation-octagon"),
     NavItem("hazards", _("隐患排查"), "hazards:hazard-list", "cone-striped"),
+    NavItem("risks", _("风险管控"), "risks:point-list", "exclamation-diamond"),
     NavItem("emergency", _("应急管理"), "emergency:index", "life-preserver"),
     NavItem("units", _("单位"), "responsibilities:unit-list", "diagram-3"),
     NavItem("enterprises", _("生产经营单位"), "responsibilities:enterprise-list", "buildings"),
