@@ -60,3 +60,8 @@ def load_risk_thresholds(load: ReferenceLoad) -> None:
 
 
 register_reference_step("risk_thresholds", load_risk_thresholds)
+
+# 中心城区禁止和限制类产业目录 — the catalogue's step (risks.catalogue), after the thresholds.
+from .catalogue import load_industry_catalogue  # noqa: E402
+
+register_reference_step("industry_catalogue", load_industry_catalogue)
