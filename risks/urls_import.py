@@ -1,3 +1,10 @@
-"""Placeholder: filled by its owner."""
+"""/risks/import/ — a risk inventory sheet (see risks/urls.py for the namespace)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_import as views
+
+urlpatterns = [
+    path("", views.RiskImportView.as_view(), name="point-import"),
+    path("template/", views.RiskImportTemplateView.as_view(), name="point-import-template"),
+]
