@@ -7,7 +7,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from .choices import (
     TeamSpecialty,
 )
 from .models import Drill, Plan, RescueTeam, Shelter, StockMovement, Stockpile
+from .selectors import expired_q, expiring_q, low_stock_q
 
 
 def _user(request):
@@ -230,16 +231,14 @@ class StockpileFilterSet(StyledFilterSet):
     def by_low(self, queryset, name, value):
         if value is None:
             return queryset
-        low = Q(quantity__lt=F("minimum_quantity"))
-        return queryset.filter(low) if value else queryset.exclude(low)
+        return queryset.filter(low_stock_q()) if value else queryset.exclude(low_stock_q())
 
     def by_expiry(self, queryset, name, value):
         today = timezone.localdate()
         if value == self.EXPIRY_EXPIRED:
-            return queryset.filter(expires_on__lt=today)
+            return queryset.filter(expired_q(today))
         if value == self.EXPIRY_SOON:
-            horizon = today + datetime.timedelta(days=30)
-            return queryset.filter(expires_on__gte=today, expires_on__lte=horizon)
+            return queryset.filter(expiring_q(today))
         return queryset
 
 

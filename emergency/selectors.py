@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.permissions import restrict, user_scope
+from portal.permissions import restrict
 from responsibilities.models import OrgUnit
 
 from .choices import ShelterFacility
@@ -259,8 +259,3 @@ def public_shelter_geojson(*, township: OrgUnit | None = None) -> dict:
 def public_map_url(township: OrgUnit | None = None) -> str:
     url = reverse("emergency:shelter-public-data")
     return f"{url}?township={township.pk}" if township else url
-
-
-def user_may_add_resources(user) -> bool:
-    scope = user_scope(user)
-    return scope.writes_all or scope.is_unit_member
