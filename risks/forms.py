@@ -68,7 +68,9 @@ class AccidentTypesWidget(forms.CheckboxSelectMultiple):
     """The accident types as a row of checkboxes across the form's full width."""
 
     def __init__(self, attrs=None, choices=()):
-        super().__init__(attrs={"wide": True, **(attrs or {})}, choices=choices)
+        super().__init__(
+            attrs={"wide": True, "class": "form-check-input", **(attrs or {})}, choices=choices
+        )
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
@@ -143,6 +145,30 @@ class RiskPointForm(MapPointFormMixin, StyledForm):
     )
 
     map_point_fields = {"location": ("latitude", "longitude")}
+
+    SECTIONS = (
+        (_("基本信息"), ("name", "kind", "category", "industry", "description")),
+        (_("地点"), ("township", "grid", "enterprise", "address", "location")),
+        (
+            _("事故类型和管控措施"),
+            (
+                "accident_types",
+                "engineering_measures",
+                "management_measures",
+                "training_measures",
+                "protective_measures",
+                "emergency_measures",
+            ),
+        ),
+        (
+            _("管控责任"),
+            ("responsible_unit", "responsible_person", "responsible_phone", "control_level"),
+        ),
+    )
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The bound fields in the form's sections, for the page to draw under headings."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def __init__(self, *args, user, instance=None, **kwargs):
         self.instance = instance

@@ -18,7 +18,7 @@ from portal.permissions import user_scope
 from portal.views import PortalCreateView, PortalDetailView, PortalListView, PortalUpdateView
 
 from .. import selectors
-from ..choices import LEVEL_COLORS, LEVEL_SHORT, AccidentType, RiskLevel
+from ..choices import LEVEL_COLORS, AccidentType, RiskLevel
 from ..filters import RiskPointFilterSet
 from ..forms import AssessmentForm, RetireForm, RiskPointForm
 from ..models import RiskPoint
@@ -27,10 +27,7 @@ ACCIDENT_LABELS = dict(AccidentType.choices)
 
 
 def level_legend() -> list[tuple[str, str]]:
-    return [
-        (f"{LEVEL_SHORT[level]}（{label}）", LEVEL_COLORS[level])
-        for level, label in RiskLevel.choices
-    ]
+    return [(label, LEVEL_COLORS[level]) for level, label in RiskLevel.choices]
 
 
 class RiskPointListView(PortalListView):
@@ -198,7 +195,7 @@ class RiskPointAssessView(_PointFormPost):
 
         assessment = assessment_record(actor=user, point=point, **form.service_fields())
         return _("评估已记录：风险值 %(score)s，%(level)s。") % {
-            "score": f"{assessment.score:g}",
+            "score": f"{assessment.score.normalize():f}",
             "level": assessment.get_level_display(),
         }
 
