@@ -329,6 +329,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name ("kind") get names of their own, not hashed ones.
+    "ENUM_NAME_OVERRIDES": {
+        "MovementKindEnum": "emergency.choices.MovementKind",
+        "TeamKindEnum": "emergency.choices.TeamKind",
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------
