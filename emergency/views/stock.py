@@ -4,6 +4,8 @@ of all movements."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -18,6 +20,11 @@ from ..models import StockMovement, Stockpile
 from .teams import field_rows
 
 LEDGER_SHOWN = 50
+
+
+def _plain(number: Decimal) -> str:
+    """40.00 → 40, 2.50 → 2.5."""
+    return f"{number.normalize():f}"
 
 
 class StockpileListView(PortalListView):
@@ -110,8 +117,8 @@ class StockMoveView(StockpileDetailView):
                     _("已登记%(kind)s %(quantity)s%(unit)s，结存 %(balance)s%(unit)s。")
                     % {
                         "kind": movement.get_kind_display(),
-                        "quantity": f"{movement.quantity:g}",
-                        "balance": f"{movement.balance_after:g}",
+                        "quantity": _plain(movement.quantity),
+                        "balance": _plain(movement.balance_after),
                         "unit": self.object.measure_unit,
                     },
                 )

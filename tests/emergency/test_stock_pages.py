@@ -203,6 +203,7 @@ def test_a_valid_out_movement_updates_the_balance(client, cast):
     stockpile.refresh_from_db()
     assert stockpile.quantity == Decimal("60")
     assert stockpile.movements.latest("pk").balance_after == Decimal("60")
+    assert "已登记出库 40件，结存 60件。" in client.get(response.url).content.decode()
 
 
 def test_an_out_movement_below_zero_shows_the_error_and_changes_nothing(client, cast):
