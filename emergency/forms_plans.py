@@ -15,7 +15,8 @@ from responsibilities.models import Enterprise, Industry, OrgUnit, SupervisionDu
 from .choices import PlanOwnerKind, PlanType
 from .models import Drill, Plan
 
-FILE_HELP = _("PDF、Word 或图片，按文件内容检查类型。")
+PLAN_FILE_HELP = _("PDF 或 Word 文档，按文件内容检查类型。")
+REPORT_FILE_HELP = _("PDF、Word 文档或图片，按文件内容检查类型。")
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -27,7 +28,7 @@ def _style(form: forms.BaseForm) -> None:
                 attrs={**widget.attrs, "type": "date"}, format="%Y-%m-%d"
             )
         if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 3)
+            widget.attrs["rows"] = 3
             widget.attrs.setdefault("wide", True)
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")
@@ -130,7 +131,7 @@ class PlanForm(ServiceModelForm):
         self.fields["enterprise"].queryset = restrict(
             Enterprise.objects.all(), user, "view"
         ).order_by("name")
-        self.fields["file"].help_text = FILE_HELP
+        self.fields["file"].help_text = PLAN_FILE_HELP
         self.fields["owner_kind"].widget.attrs["data-owner-kind"] = "1"
         for name, kinds in OWNER_FIELDS.items():
             self.fields[name].widget.attrs["data-owner-kinds"] = " ".join(kinds)
@@ -225,7 +226,7 @@ class PlanReviseForm(ServiceModelForm):
             "version": instance.version
         }
         self.fields["issued_on"].required = True
-        self.fields["file"].help_text = FILE_HELP
+        self.fields["file"].help_text = PLAN_FILE_HELP
 
 
 class PlanEvaluateForm(forms.Form):
@@ -293,7 +294,7 @@ class DrillRecordForm(ServiceModelForm):
         )
         participants.widget.attrs.update(size=8, wide=True)
         participants.help_text = _("可按住 Ctrl 多选。")
-        self.fields["report_file"].help_text = FILE_HELP
+        self.fields["report_file"].help_text = REPORT_FILE_HELP
         if self.instance.pk is None:
             units = list(self.fields["organiser"].queryset[:2])
             if len(units) == 1:
