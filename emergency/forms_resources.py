@@ -160,7 +160,7 @@ class ShelterForm(ResourceForm):
         label=_("配套设施"),
         choices=ShelterFacility.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"wide": True}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

@@ -101,6 +101,7 @@ class ShelterPointView(LoginRequiredMixin, TemplateView):
 class ShelterFormMixin:
     model = Shelter
     form_class = ShelterForm
+    template_name = "emergency/shelters/shelter_form.html"
     success_message = _("避难场所已保存。")
 
     def get_form_kwargs(self):

@@ -91,6 +91,7 @@ def test_township_records_a_shelter_with_its_point_and_facilities(client, cast):
     client.force_login(cast.houzhen)
     form = client.get(CREATE).content.decode()
     assert "data-point-picker" in form and 'value="helipad"' in form
+    assert 'data-testid="facilities-field"' in form
     response = client.post(CREATE, shelter_form(cast.houzhen_unit))
     shelter = Shelter.objects.get(name="侯镇中心广场")
     assert response.status_code == 302
