@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from portal.views import PortalCreateView, PortalDetailView, PortalListView, PortalUpdateView
@@ -74,7 +75,7 @@ class ShelterDetailView(PortalDetailView):
         return ctx
 
 
-class ShelterPointView(LoginRequiredMixin, TemplateView):
+class ShelterPointView(LoginRequiredMixin, View):
     """The shelter as one GeoJSON point, for the small map on its page."""
 
     def get(self, request, pk):
