@@ -28,6 +28,8 @@ urlpatterns = [
     path("emergency/", include("emergency.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("portal.reports.urls")),
+    path("dashboard/", include("portal.dashboard.urls")),
+    path("public/", include("portal.dashboard.urls_public")),
     path("supervision/", include("portal.supervision.urls")),
     path("calendar/", include("portal.calendar_urls")),
     path("map/", include("portal.map_urls")),

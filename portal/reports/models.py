@@ -70,3 +70,45 @@ class ExportJob(PortalModel):
     def scope_q(cls, scope, action):
         # An export belongs to the person who asked for it; see selectors.export_jobs_for.
         return Q(user_id=scope.user_id)
+
+
+class Bulletin(PortalModel):
+    """月度通报 — the office's monthly bulletin, as issued: its number, the month it covers, the
+    next steps the office wrote, and the figures frozen when it was issued. A month can be
+    previewed any time; issuing numbers and freezes it."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    number = models.CharField(_("期号"), max_length=50, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    next_steps = models.TextField(_("下步工作"), blank=True)
+    snapshot = models.JSONField(_("数据快照"), default=dict, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度通报")
+        verbose_name_plural = _("月度通报")
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="bulletin_unique_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="bulletin_month_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:bulletin-issued", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, scope, action):
+        return Q() if action == "view" else None

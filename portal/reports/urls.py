@@ -1,11 +1,12 @@
-from django.urls import path
+"""/reports/ — the auditors' corner: ledgers by period and scope, record histories, the change
+log, lists as of a past date, the monthly bulletin and background exports. Each part has its
+own URL module, all in the ``reports`` namespace."""
 
-from .views import ExportJobDetailView, ExportJobDownloadView, ExportJobListView, ExportView
+from django.urls import include, path
 
 app_name = "reports"
 urlpatterns = [
-    path("export/<slug:name>/", ExportView.as_view(), name="export"),
-    path("exports/", ExportJobListView.as_view(), name="export-jobs"),
-    path("exports/<int:pk>/", ExportJobDetailView.as_view(), name="export-job"),
-    path("exports/<int:pk>/download/", ExportJobDownloadView.as_view(), name="export-download"),
+    path("bulletins/", include("portal.reports.urls_bulletins")),  # 月度通报
+    path("", include("portal.reports.urls_exports")),
+    path("", include("portal.reports.urls_audit")),  # hub, history, change log, as-of
 ]
