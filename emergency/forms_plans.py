@@ -12,7 +12,7 @@ from portal.permissions import restrict, user_scope
 from responsibilities.choices import SupervisionKind
 from responsibilities.models import Enterprise, Industry, OrgUnit, SupervisionDuty
 
-from .choices import PlanOwnerKind, PlanType
+from .choices import PlanOwnerKind, PlanState, PlanType
 from .models import Drill, Plan
 
 PLAN_FILE_HELP = _("PDF 或 Word 文档，按文件内容检查类型。")
@@ -93,7 +93,9 @@ PLAN_FIELDS = [
     "enterprise",
     "document_number",
     "version",
+    "state",
     "issued_on",
+    "last_evaluated_on",
     "scenario",
     "summary",
     "review_kind",
@@ -132,6 +134,13 @@ class PlanForm(ServiceModelForm):
             Enterprise.objects.all(), user, "view"
         ).order_by("name")
         self.fields["file"].help_text = PLAN_FILE_HELP
+        # Revising and withdrawing have their own forms; here a plan is drafted or in force.
+        self.fields["state"].choices = [
+            (state.value, state.label) for state in (PlanState.DRAFT, PlanState.IN_FORCE)
+        ]
+        self.fields["last_evaluated_on"].help_text = _(
+            "登记已评估过的预案时填写；此后的评估请用“评估”。"
+        )
         self.fields["owner_kind"].widget.attrs["data-owner-kind"] = "1"
         for name, kinds in OWNER_FIELDS.items():
             self.fields[name].widget.attrs["data-owner-kinds"] = " ".join(kinds)

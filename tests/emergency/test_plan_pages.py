@@ -46,6 +46,7 @@ def plan_post(cast, **overrides):
         "owner_unit": cast.houzhen_unit.pk,
         "township": cast.houzhen_unit.pk,
         "version": "1.0",
+        "state": PlanState.IN_FORCE,
         "issued_on": (TODAY - datetime.timedelta(days=10)).isoformat(),
         "document_number": "侯政发〔2026〕3号",
     }
@@ -262,6 +263,20 @@ def test_the_office_saves_a_township_plan(client, cast):
         cast.office,
     )
     assert plan.evaluation_due is not None and plan.drill_due is not None
+
+
+def test_a_plan_may_be_saved_as_a_draft_without_an_issue_date(client, cast):
+    client.force_login(cast.houzhen)
+    response = client.post(CREATE, plan_post(cast, state=PlanState.DRAFT, issued_on=None))
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert (plan.state, plan.issued_on, plan.drill_due) == (PlanState.DRAFT, None, None)
+
+
+def test_the_plan_form_offers_no_superseded_or_withdrawn_state(client, cast):
+    client.force_login(cast.office)
+    choices = dict(client.get(CREATE).context["form"].fields["state"].choices)
+    assert set(choices) == {"draft", "in_force"}
 
 
 def test_a_township_plan_without_its_township_is_refused_on_the_form(client, cast):
