@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -200,3 +201,50 @@ def test_office_sees_four_colours_filters_to_red_and_opens_a_point(
     page.wait_for_url(f"**/risks/{target.pk}/")
     assert target.code in page.content()
     assert errors == []
+
+
+@pytest.mark.slow  # 20,000 points inserted with their history, then drawn
+def test_twenty_thousand_points_draw_and_refilter_in_the_browser(
+    cast, browser_page, screenshot_dir, settings
+):
+    settings.MAP_TILE_URL = ""
+    rng = random.Random(20_000)
+    features = json.loads(Path(settings.TOWNSHIP_GEOJSON).read_text(encoding="utf-8"))["features"]
+    rows = []
+    for index, feature in enumerate(features):
+        name = feature["properties"]["name"]
+        township = OrgUnit.objects.filter(name=name).first() or TownshipFactory(name=name)
+        for k, (lon, lat) in enumerate(spots_in(feature["geometry"]["coordinates"][0], 1250, rng)):
+            n = index * 1250 + k + 1
+            rows.append(
+                RiskPoint(
+                    code=risk_code(2026, n),
+                    name=f"{name}风险点{n}",
+                    kind="site",
+                    category=CATEGORIES[n % len(CATEGORIES)],
+                    township=township,
+                    responsible_unit=cast.zhujian_unit,
+                    responsible_person="王五",
+                    level=ORDER[n % len(ORDER)],
+                    latitude=Decimal(f"{lat:.6f}"),
+                    longitude=Decimal(f"{lon:.6f}"),
+                )
+            )
+    bulk_create_with_history(rows, RiskPoint, batch_size=2000)
+    page = browser_page
+    log_in(page, cast.office.username, "/")
+
+    start = time.perf_counter()
+    page.goto(f"{page.base_url}/risks/map/")
+    page.wait_for_selector("#risk-map[data-state=ready][data-points='20000']", timeout=60_000)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+    drawn = time.perf_counter() - start
+    assert sum(json.loads(page.get_attribute("#risk-map", "data-drawn")).values()) == 20_000
+
+    start = time.perf_counter()
+    page.select_option("select[name=level]", "red")
+    page.wait_for_selector("#risk-map[data-state=ready][data-points='5000']", timeout=60_000)
+    refiltered = time.perf_counter() - start
+    shoot(page, screenshot_dir, "risk-map-20000-red")
+    print(f"\n20,000 points drawn in {drawn:.1f} s; filtered to 5,000 red in {refiltered:.1f} s")
+    assert drawn < 20 and refiltered < 20
