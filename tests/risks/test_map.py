@@ -322,3 +322,12 @@ def test_the_approximate_note_follows_the_shapes_file(client, cast, settings, tm
     settings.TOWNSHIP_GEOJSON = exact
     client.force_login(cast.office)
     assert "乡镇边界为示意" not in client.get(reverse("risks:map")).content.decode()
+
+
+def test_the_map_page_keeps_its_shading_and_survives_bad_filters(client, cast):
+    client.force_login(cast.office)
+    response = client.get(reverse("risks:map"), {"shade": "aggregate", "level": "purple"})
+    assert response.status_code == 200  # the data endpoints answer 400, which the page shows
+    html = response.content.decode()
+    assert re.search(r'value="aggregate"[^>]*checked', html)
+    assert not re.search(r'value="highest"[^>]*checked', html)

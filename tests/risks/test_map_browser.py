@@ -164,6 +164,7 @@ def test_office_sees_four_colours_filters_to_red_and_opens_a_point(
     shoot(page, screenshot_dir, "risk-map")
     page.click("label[for=shade-aggregate]")
     assert page.locator("[data-shade-note=aggregate]").is_visible()
+    assert "shade=aggregate" in page.url
     shoot(page, screenshot_dir, "risk-map-aggregate")
     page.click("label[for=shade-highest]")
     assert page.locator("[data-testid=approximate-note]").is_visible()

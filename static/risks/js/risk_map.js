@@ -310,9 +310,9 @@
 
   // --- filters --------------------------------------------------------------------------
 
-  function query() {
+  /* The page's query (filters and shading), from the address and the form. */
+  function pageParams() {
     var params = new URLSearchParams(window.location.search);
-    params.delete("shade");
     if (form) {
       FILTER_NAMES.forEach(function (name) {
         var field = form.elements.namedItem(name);
@@ -326,18 +326,34 @@
         }
       });
     }
+    var shade = shadeMode();
+    if (shade === "highest") {
+      params.delete("shade");
+    } else {
+      params.set("shade", shade);
+    }
+    return params;
+  }
+
+  function queryString(params) {
     var qs = params.toString();
     return qs ? "?" + qs : "";
   }
 
+  function remember() {
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname + queryString(pageParams()));
+    }
+  }
+
   function refresh() {
-    var qs = query();
+    var params = pageParams();
+    params.delete("shade"); // the page's, not the data's
+    var qs = queryString(params);
     var mine = (generation += 1);
     root.setAttribute("data-state", "loading");
     say("…");
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", window.location.pathname + qs);
-    }
+    remember();
     return Promise.all([fetchJson(config.points_url + qs), fetchJson(config.townships_url + qs)])
       .then(function (answers) {
         if (mine !== generation) {
@@ -363,6 +379,7 @@
     form.addEventListener("change", function (event) {
       if (event.target.name === "shade") {
         restyleTownships();
+        remember();
       } else {
         refresh();
       }
