@@ -52,6 +52,8 @@ class TestPlanMatrix(PermissionMatrix):
     model = Plan
     detail_url_name = "emergency:plan-detail"
     edit_url_name = "emergency:plan-edit"
+    api_basename = "plan"
+    api_patch = {"scenario": "各类突发事件（修订）"}
     member_rights = {
         "staff": VIEW_CHANGE_OWN,
         "leader": VIEW_CHANGE_OWN,
@@ -64,6 +66,7 @@ class TestPlanMatrix(PermissionMatrix):
 
 class TestPlanEvaluationMatrix(PermissionMatrix):
     model = PlanEvaluation
+    api_basename = "planevaluation"
     member_rights = {"staff": VIEW_OWN, "leader": VIEW_OWN, "township": VIEW_OWN}
 
     def make_object(self, cast, unit):
@@ -74,6 +77,8 @@ class TestDrillMatrix(PermissionMatrix):
     model = Drill
     detail_url_name = "emergency:drill-detail"
     edit_url_name = "emergency:drill-edit"
+    api_basename = "drill"
+    api_patch = {"location": "侯镇化工园区应急集结点"}
     member_rights = {
         "staff": VIEW_CHANGE_OWN,
         "leader": VIEW_CHANGE_OWN,
@@ -90,6 +95,8 @@ class TestRescueTeamMatrix(PermissionMatrix):
     model = RescueTeam
     detail_url_name = "emergency:team-detail"
     edit_url_name = "emergency:team-edit"
+    api_basename = "rescueteam"
+    api_patch = {"equipment": "水罐消防车2辆、泡沫消防车1辆"}
     member_rights = {
         "staff": SEE_ALL_KEEP_OWN,
         "leader": SEE_ALL_KEEP_OWN,
@@ -104,6 +111,8 @@ class TestStockpileMatrix(PermissionMatrix):
     model = Stockpile
     detail_url_name = "emergency:stockpile-detail"
     edit_url_name = "emergency:stockpile-edit"
+    api_basename = "stockpile"
+    api_patch = {"place": "侯镇化工园区应急物资库"}
     member_rights = {
         "staff": SEE_ALL_KEEP_OWN,
         "leader": SEE_ALL_KEEP_OWN,
@@ -119,6 +128,7 @@ class TestStockMovementMatrix(PermissionMatrix):
     rights stand in the gate, but no page, API or admin offers it)."""
 
     model = StockMovement
+    api_basename = "stockmovement"
     member_rights = {"staff": SEE_ALL, "leader": SEE_ALL, "township": SEE_ALL}
 
     def make_object(self, cast, unit):
@@ -129,6 +139,8 @@ class TestShelterMatrix(PermissionMatrix):
     model = Shelter
     detail_url_name = "emergency:shelter-detail"
     edit_url_name = "emergency:shelter-edit"
+    api_basename = "shelter"
+    api_patch = {"address": "侯镇政府驻地中心街18号"}
     member_rights = {
         "staff": SEE_ALL_KEEP_OWN,
         "leader": SEE_ALL_KEEP_OWN,
