@@ -19,6 +19,7 @@ from portal.uploads import validate_upload
 from responsibilities.models import OrgUnit
 
 NOTIFY_CATEGORY = "emergency"
+QUANTITY_LIMIT = Decimal("1e10")  # twelve digits, two of them after the point
 
 
 def lock(model, obj):
@@ -124,6 +125,8 @@ def parse_quantity(value, field: str, *, positive: bool = False) -> Decimal:
     if not number.is_finite() or number < 0 or (positive and number == 0):
         message = _("数量须大于0。") if positive else _("数量不能为负数。")
         raise ValidationError({field: message})
+    if number >= QUANTITY_LIMIT:
+        raise ValidationError({field: _("数量过大。")})
     if number != number.quantize(Decimal("0.01")):
         raise ValidationError({field: _("数量最多保留两位小数。")})
     return number.quantize(Decimal("0.01"))

@@ -211,7 +211,7 @@ def plan_revise(*, actor, plan: Plan, version: str, issued_on: datetime.date, **
     _check_plan(new)
     store_file(new, "file", ("pdf", "office"))
     derive_dates(new)
-    new.full_clean(exclude=["supersedes"])
+    new.full_clean()
     old.state = PlanState.SUPERSEDED
     derive_dates(old)
     stamp(old, actor, _("修订为%(version)s版") % {"version": version})

@@ -182,7 +182,7 @@ def stock_move(
         quantity = parse_quantity(quantity, "quantity", positive=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if occurred_on is None:
+    if not isinstance(occurred_on, datetime.date):
         errors["occurred_on"] = _("请填写发生日期。")
     elif occurred_on > timezone.localdate():
         errors["occurred_on"] = _("发生日期不能晚于今天。")
@@ -271,7 +271,8 @@ def shelter_save(*, actor, instance: Shelter | None = None, **fields) -> Shelter
         wrong = [str(f) for f in facilities if f not in ShelterFacility.values]
         if wrong:
             errors["facilities"] = _("配套设施无效：%(values)s") % {"values": "、".join(wrong)}
-        shelter.facilities = list(dict.fromkeys(facilities))
+        else:
+            shelter.facilities = list(dict.fromkeys(facilities))
     errors.update(not_future(shelter, "opened_on"))
     raise_errors(errors)
     require_scope(actor, shelter, action)

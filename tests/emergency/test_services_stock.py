@@ -161,6 +161,8 @@ def test_the_database_refuses_a_movement_of_nothing_or_a_negative_balance(cast):
         ("out", "-3", "quantity"),
         ("out", "三箱", "quantity"),
         ("out", "1.005", "quantity"),
+        ("in", "1e12", "quantity"),
+        ("in", "NaN", "quantity"),
         ("borrow", "1", "kind"),
     ],
 )
@@ -178,6 +180,9 @@ def test_a_movement_needs_a_reason_and_a_date_not_in_the_future(cast):
     with pytest.raises(ValidationError) as exc:
         move(cast, stockpile, "in", "1", reason=" ", occurred_on=TODAY + datetime.timedelta(1))
     assert {"reason", "occurred_on"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as exc:
+        move(cast, stockpile, "in", "1", occurred_on="昨天")
+    assert "occurred_on" in exc.value.message_dict
 
 
 @pytest.mark.django_db
