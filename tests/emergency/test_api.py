@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -92,6 +93,22 @@ def test_a_unit_creates_its_plan_and_gets_the_derived_dates(cast):
         "2020-05-20",
     )
     assert Plan.objects.get(pk=data["id"]).created_by == cast.zhujian
+
+
+def test_a_plan_text_is_uploaded_as_multipart_and_checked_by_content(cast):
+    api = api_for(cast.zhujian)
+    body = {**PLAN, "owner_unit": cast.zhujian_unit.pk}
+    fake = SimpleUploadedFile("预案.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")
+    response = api.post(url("plan"), {**body, "file": fake}, format="multipart")
+    assert response.status_code == 400 and "预案.pdf" in response.json()["file"][0]
+    assert not Plan.objects.exists()
+
+    pdf = SimpleUploadedFile("预案.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = api.post(url("plan"), {**body, "file": pdf}, format="multipart")
+    assert response.status_code == 201, response.content
+    plan = Plan.objects.get()
+    assert plan.file.name.endswith(".pdf")
+    plan.file.delete(save=False)
 
 
 def test_derived_plan_dates_cannot_be_written(cast):
