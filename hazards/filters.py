@@ -11,8 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from portal.permissions import restrict
 from responsibilities.models import Industry, OrgUnit
 
-from .choices import OPEN_STATES, HazardGrade, HazardState
+from .choices import OPEN_STATES, HazardGrade, HazardState, ListingState
 from .models import Campaign, Hazard
+
+# 办理阶段: open (not yet 销号), and confirmed or later — the rectification rate's denominator.
+STAGE_OPEN = "open"
+STAGE_CONFIRMED = "confirmed"
+CONFIRMED_STATES = (
+    HazardState.CONFIRMED,
+    HazardState.RECTIFYING,
+    HazardState.AWAITING_ACCEPTANCE,
+    HazardState.CLOSED,
+)
 
 
 def _user(request):
@@ -43,6 +53,22 @@ class HazardFilterSet(django_filters.FilterSet):
     industry = django_filters.ModelChoiceFilter(label=_("行业领域"), queryset=industry_choices)
     grade = django_filters.ChoiceFilter(label=_("隐患等级"), choices=HazardGrade.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=HazardState.choices)
+    stage = django_filters.ChoiceFilter(
+        label=_("办理阶段"),
+        method="by_stage",
+        choices=[
+            (STAGE_OPEN, _("未销号")),
+            (STAGE_CONFIRMED, _("已确认（含整改中、待验收、已销号）")),
+        ],
+        empty_label=_("全部"),
+    )
+    listed = django_filters.BooleanFilter(
+        label=_("挂牌督办"),
+        method="by_listed",
+        widget=forms.Select(
+            choices=[("", _("全部")), ("true", _("挂牌督办中")), ("false", _("未挂牌"))]
+        ),
+    )
     responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=unit_choices)
     campaign = django_filters.ModelChoiceFilter(label=_("排查行动"), queryset=campaign_choices)
     overdue = django_filters.BooleanFilter(
@@ -73,6 +99,8 @@ class HazardFilterSet(django_filters.FilterSet):
             "industry",
             "grade",
             "state",
+            "stage",
+            "listed",
             "responsible_unit",
             "campaign",
             "overdue",
@@ -98,3 +126,17 @@ class HazardFilterSet(django_filters.FilterSet):
             return queryset
         overdue = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def by_stage(self, queryset, name, value):
+        if value == STAGE_OPEN:
+            return queryset.filter(state__in=OPEN_STATES)
+        if value == STAGE_CONFIRMED:
+            return queryset.filter(state__in=CONFIRMED_STATES)
+        return queryset
+
+    def by_listed(self, queryset, name, value):
+        """挂牌督办中: a listing not yet lifted (摘牌)."""
+        if value is None:
+            return queryset
+        listed = Q(listing__state=ListingState.LISTED)
+        return queryset.filter(listed) if value else queryset.exclude(listed)

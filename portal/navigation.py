@@ -16,7 +16,9 @@ class NavItem:
     label: str
     url_name: str
     icon: str
-    audience: str = "members"  # members: anyone signed in; office: office+admin; admin
+    # members: anyone signed in; office: office+admin; readers: office, auditor, admin;
+    # leaders: readers and the leaders (负责人) of a unit; admin: admin only.
+    audience: str = "members"
 
     def visible_to(self, scope: UserScope) -> bool:
         if not scope.is_authenticated:
@@ -27,10 +29,13 @@ class NavItem:
             return scope.writes_all
         if self.audience == "readers":  # office, auditor, admin
             return scope.sees_all
+        if self.audience == "leaders":
+            return scope.sees_all or bool(scope.leader_unit_ids)
         return True
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("dashboard", _("综合看板"), "dashboard:index", "speedometer2", audience="leaders"),
     NavItem("workbench", _("工作台"), "workbench", "house"),
     NavItem("tasks", _("任务落实"), "tasks:directive-list", "list-check"),
     NavItem("supervision", _("督办单"), "supervision:notice-list", "exclamation-octagon"),

@@ -1,3 +1,9 @@
-"""Placeholder: filled by its owner."""
+"""/dashboard/ — the office dashboard (综合看板); see portal/dashboard/urls.py for the namespace."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import DashboardView
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="index"),
+]
