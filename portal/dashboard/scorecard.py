@@ -620,3 +620,48 @@ def frozen_rows(card: Scorecard) -> list[dict]:
         }
         for row in card.rows
     ]
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def xlsx_filename(period: Period) -> str:
+    return f"考核排名-{period.key}.xlsx"
+
+
+def scorecard_xlsx(card: Scorecard) -> bytes:
+    """The ranking as one sheet: rank, unit, total, then each indicator's score and items.
+    Text cells go through the exports' formula escaping like every other download."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from portal.exports import escape_cell
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("考核排名")
+    sheet.append([escape_cell(card.period.label)])
+    header = [_("名次"), _("单位"), _("总分")]
+    for weight in card.weights:
+        header += [
+            _("%(name)s得分") % {"name": weight.label},
+            _("%(name)s事项数") % {"name": weight.label},
+        ]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    for row in card.rows:
+        values = [row.rank, escape_cell(row.unit_name), row.total]
+        for part in row.indicators:
+            values += [
+                part.score_display if part.applicable else _("不适用"),
+                part.items,
+            ]
+        sheet.append(values)
+    sheet.column_dimensions["B"].width = 24
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
