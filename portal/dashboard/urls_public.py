@@ -1,4 +1,11 @@
-"""Placeholder: filled by its owner (/public/, no login; namespace ``public``)."""
+"""/public/ — the public information page (no login) and its setting (the office)."""
+
+from django.urls import path
+
+from .views_public import PublicIndexView, PublicSettingsView
 
 app_name = "public"
-urlpatterns = []
+urlpatterns = [
+    path("", PublicIndexView.as_view(), name="index"),
+    path("settings/", PublicSettingsView.as_view(), name="settings"),
+]
