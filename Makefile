@@ -80,11 +80,12 @@ format: $(VENV)/.installed
 test: install translations lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## bench: list pages' query count and time at 10 / 1,000 / 10,000 rows, the deadline sweep over 10,000 milestones, and the risk map's data over 20,000 points, on throwaway databases
+## bench: list pages' query count and time at 10 / 1,000 / 10,000 rows, the deadline sweep over 10,000 milestones, the risk map's data over 20,000 points, and the hazard ledger export job over 10,000 and 100,000 hazards (time, peak memory), on throwaway databases
 bench: install translations
 	$(PY) scripts/bench_lists.py $(BENCH_ARGS)
 	$(PY) scripts/bench_sweep.py $(BENCH_SWEEP_ARGS)
 	$(PY) scripts/bench_risk_map.py $(BENCH_MAP_ARGS)
+	$(PY) scripts/bench_export.py $(BENCH_EXPORT_ARGS)
 
 ## messages: refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext; developers only)
 messages: $(VENV)/.installed

@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.exports import CHUNK_SIZE, Column, Exporter, register
+from portal.permissions import restrict
 
 from .choices import ReportState
-from .filters import TaskFilterSet
+from .filters import ProgressReportFilterSet, TaskFilterSet
 from .ledger import decorate_tasks, progress_label, recurrence_of, target_label
 from .models import ProgressReport
 from .selectors import attach_task_lights, task_list
@@ -99,3 +100,49 @@ def latest_narratives(task_ids) -> dict[int, str]:
     for task_id, narrative in rows:
         latest.setdefault(task_id, narrative)
     return latest
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return (profile.full_name if profile else "") or user.get_username()
+
+
+@register
+class ProgressReportExporter(Exporter):
+    """进展报告台账 — every report with its steps' times and people and the office's opinion;
+    filtered by unit, state and the period it was submitted in."""
+
+    name = "progress-reports"
+    title = "进展报告台账"
+    columns = [
+        Column("任务", lambda r: f"{r.milestone.task.number}. {r.milestone.task.title}", width=30),
+        Column("节点", "milestone.text", width=36),
+        Column("填报单位", "unit.name", width=18),
+        Column("完成值", "value", width=10),
+        Column("进展情况", "narrative", width=48),
+        Column("状态", "state", width=14),
+        Column("填报人", lambda r: _person(r.author), width=10),
+        Column("提交时间", "submitted_at", width=18),
+        Column("确认人", lambda r: _person(r.confirmed_by), width=10),
+        Column("确认时间", "confirmed_at", width=18),
+        Column("审核人", lambda r: _person(r.reviewed_by), width=10),
+        Column("审核时间", "reviewed_at", width=18),
+        Column("审核意见", "review_comment", width=36),
+    ]
+
+    def get_queryset(self, user, params) -> QuerySet:
+        queryset = restrict(
+            ProgressReport.objects.select_related(
+                "milestone__task",
+                "unit",
+                "author__profile",
+                "confirmed_by__profile",
+                "reviewed_by__profile",
+            ).order_by("-submitted_at", "-pk"),
+            user,
+            "view",
+        )
+        request = SimpleNamespace(user=user)
+        return ProgressReportFilterSet(params, queryset=queryset, request=request).qs

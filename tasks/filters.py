@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from portal.permissions import restrict
 from responsibilities.models import OrgUnit
 
-from .choices import Light
-from .models import Assignment, Directive, Section, Task
+from .choices import Light, ReportState
+from .models import Assignment, Directive, ProgressReport, Section, Task
 from .selectors import annotate_task_light
 
 
@@ -99,3 +99,30 @@ class TaskFilterSet(StyledFilterSet):
             return queryset
         # In the database, so that pagination and counts see the filtered rows.
         return annotate_task_light(queryset).filter(light_code=value)
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgressReportFilterSet(StyledFilterSet):
+    """进展报告: 填报单位, 状态 and the period they were submitted in (the ledger's export)."""
+
+    unit = django_filters.ModelChoiceFilter(label=_("填报单位"), queryset=unit_choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ReportState.choices)
+    submitted_from = django_filters.DateFilter(
+        label=_("提交时间起"),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=_date_widget(),
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("提交时间止"),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=_date_widget(),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["unit", "state", "submitted_from", "submitted_to"]
