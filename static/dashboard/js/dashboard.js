@@ -128,9 +128,10 @@
             formatter: function (params) {
               var item = params.data || {};
               var label = item.highest ? config.labels[item.highest] : "—";
+              var encode = echarts.format.encodeHTML;
               return (
-                params.name + "<br>" + (item.value || 0) + " " + config.text.points +
-                "<br>" + config.text.highest + "：" + label
+                encode(params.name) + "<br>" + (item.value || 0) + " " + encode(config.text.points) +
+                "<br>" + encode(config.text.highest) + "：" + encode(label)
               );
             }
           },
