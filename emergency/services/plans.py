@@ -113,6 +113,17 @@ def _check_plan(plan: Plan) -> None:
         }
     if plan.owner_kind == PlanOwnerKind.CITY and plan.township_id:
         errors["township"] = _("市级预案不属于某个镇街区。")
+    elif (
+        plan.owner_unit_id
+        and plan.township_id
+        and plan.owner_unit.kind == OrgUnit.Kind.TOWNSHIP
+        and plan.owner_unit_id != plan.township_id
+        and "township" not in errors
+    ):
+        # A township answers for plans in its own territory, not a neighbour's.
+        errors["township"] = _("编制单位“%(unit)s”是镇街区，预案所在镇街区须为该镇街区。") % {
+            "unit": plan.owner_unit.name
+        }
     if plan.state == PlanState.IN_FORCE and plan.issued_on is None:
         errors["issued_on"] = _("现行有效的预案须填写发布日期。")
     errors.update(not_future(plan, "issued_on", "reviewed_on", "filed_on", "last_evaluated_on"))

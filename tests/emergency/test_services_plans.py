@@ -87,6 +87,20 @@ def test_a_township_member_writes_the_townships_plan(cast):
     assert plan.township == cast.houzhen_unit
 
 
+def test_a_township_cannot_file_its_plan_under_a_neighbouring_township(cast):
+    with pytest.raises(ValidationError) as exc:
+        new_plan(
+            cast,
+            actor=cast.houzhen,
+            owner_kind="township",
+            plan_type=PlanType.COMPREHENSIVE,
+            owner_unit=cast.houzhen_unit,
+            township=cast.yangkou_unit,
+        )
+    assert "须为该镇街区" in messages(exc)["township"][0]
+    assert not Plan.objects.exists()
+
+
 def test_a_plans_township_must_be_a_township(cast):
     with pytest.raises(ValidationError) as exc:
         new_plan(cast, owner_kind="township", township=cast.zhujian_unit)
