@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -526,11 +527,12 @@ def _unit_items(*, user, unit_id: int, period: Period, today: datetime.date) -> 
         return _("完成时限%(due)s，%(done)s完成") % {"due": m.due_on, "done": m.done_on}
 
     def report_detail(r) -> str:
+        when = timezone.localdate(r.reviewed_at) if r.reviewed_at else ""
         if r.ok:
-            return _("一次审核通过")
+            return _("一次审核通过（%(when)s）") % {"when": when}
         if r.ever_returned:
-            return _("曾被退回")
-        return _("审核通过")
+            return _("曾被退回（最近审核%(when)s）") % {"when": when}
+        return _("审核通过（%(when)s）") % {"when": when}
 
     def hazard_detail(h) -> str:
         if h.done_on is None:
@@ -553,11 +555,11 @@ def _unit_items(*, user, unit_id: int, period: Period, today: datetime.date) -> 
         ],
         Indicator.REPORTS_ACCEPTED.value: [
             Item(
-                text=f"{r.milestone.task.number}. {r.milestone.task.title} · {r.milestone}",
+                text=f"{r.milestone.task.number}. {r.milestone.task.title} · {r.milestone.text[:40]}",
                 href=r.get_absolute_url(),
                 ok=r.ok,
                 detail=report_detail(r),
-                date=r.reviewed_at.date() if r.reviewed_at else None,
+                date=timezone.localdate(r.reviewed_at) if r.reviewed_at else None,
             )
             for r in reports
         ],

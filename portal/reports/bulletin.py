@@ -636,11 +636,11 @@ def bulletin_document(
                 Table(
                     key="ranking",
                     numeric=True,
-                    header=[_("单位"), _("名次"), _("总分"), *ranking["indicators"]],
+                    header=[_("名次"), _("单位"), _("总分"), *ranking["indicators"]],
                     rows=[
                         [
-                            row["unit"],
                             str(row["rank"] or "—"),
+                            row["unit"],
                             row["total"] or "—",
                             *[
                                 score if score is not None else _("不适用")
