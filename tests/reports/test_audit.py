@@ -144,6 +144,12 @@ def test_a_unit_member_exports_only_what_their_unit_may_see(
     assert codes == {made[datetime.date(2026, 10, 1)].code, made[datetime.date(2026, 10, 31)].code}
 
 
+def test_every_signed_in_person_finds_the_reports_in_the_menu(client, cast):
+    for user in (cast.auditor, cast.office, cast.houzhen):
+        client.force_login(user)
+        assert f'data-nav="reports" href="{INDEX}"' in client.get("/").content.decode()
+
+
 def test_the_hub_links_to_the_change_log_only_for_the_office_and_auditors(client, cast):
     client.force_login(cast.auditor)
     assert reverse("reports:change-log") in client.get(INDEX).content.decode()

@@ -39,7 +39,9 @@ def test_the_auditor_exports_one_months_hazard_ledger_and_opens_it(
     for day in (datetime.date(2026, 9, 30), datetime.date(2026, 11, 1)):
         HazardFactory(township=cast.yangkou_unit, found_on=day, description="不在十月")
     page = browser_page
-    sign_in(page, cast.auditor, "/reports/")
+    sign_in(page, cast.auditor, "/")
+    page.click("[data-nav=reports]")
+    page.wait_for_url("**/reports/")
 
     page.fill("input[name=date_from]", "2026-10-01")
     page.fill("input[name=date_to]", "2026-10-31")
