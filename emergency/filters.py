@@ -87,6 +87,12 @@ class PlanFilterSet(StyledFilterSet):
     drill_due_within = django_filters.NumberFilter(
         label=_("演练到期（天内）"), method="by_drill_due_within", min_value=0, max_value=3660
     )
+    issued_from = django_filters.DateFilter(
+        label=_("发布日期起"), field_name="issued_on", lookup_expr="gte", widget=_date_widget()
+    )
+    issued_to = django_filters.DateFilter(
+        label=_("发布日期止"), field_name="issued_on", lookup_expr="lte", widget=_date_widget()
+    )
 
     class Meta:
         model = Plan
@@ -100,6 +106,8 @@ class PlanFilterSet(StyledFilterSet):
             "evaluation_overdue",
             "drill_overdue",
             "drill_due_within",
+            "issued_from",
+            "issued_to",
         ]
 
     def search(self, queryset, name, value):

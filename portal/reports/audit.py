@@ -89,6 +89,9 @@ LEDGERS: tuple[Ledger, ...] = (
         "emergency-plans",
         _("应急预案台账"),
         "emergency.filters.PlanFilterSet",
+        period_label=_("发布日期"),
+        period_from="issued_from",
+        period_to="issued_to",
         township_param="township",
     ),
     Ledger(

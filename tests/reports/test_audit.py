@@ -122,6 +122,17 @@ def test_the_period_of_a_ledger_without_dates_is_noted(cast):
     assert "state=all" in notices.query and "issued_after=2026-10-01" in notices.query
 
 
+def test_the_plan_ledger_for_a_period_holds_the_plans_issued_in_it(client, cast):
+    from tests.emergency.factories import PlanFactory
+
+    inside = PlanFactory(owner_unit=cast.yingji_unit, issued_on=datetime.date(2026, 10, 8))
+    PlanFactory(owner_unit=cast.yingji_unit, issued_on=datetime.date(2026, 9, 8))
+    client.force_login(cast.auditor)
+    response = client.get(INDEX, OCTOBER)
+    sheet = download(client, ledger_href(response, "emergency-plans"))
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [inside.title]
+
+
 def test_a_period_ending_before_it_starts_is_refused_with_a_message(client, cast):
     client.force_login(cast.auditor)
     response = client.get(INDEX, {"date_from": "2026-10-31", "date_to": "2026-10-01"})

@@ -265,3 +265,26 @@ def test_an_as_of_page_costs_the_same_queries_for_10_and_300_hazards(client, cas
         assert len(rows) == min(50, Hazard.objects.count())
 
     assert_constant_queries(grow, fetch, sizes=(10, 300))
+
+
+def test_a_large_change_log_export_becomes_a_job_that_writes_the_whole_period(
+    client, cast, settings
+):
+    from portal.reports.models import ExportJob
+    from portal.reports.services import export_job_run
+
+    settings.EXPORT_STREAM_LIMIT = 2
+    hazards = [HazardFactory(township=cast.houzhen_unit) for _ in range(3)]
+    client.force_login(cast.auditor)
+    response = client.get(
+        reverse("reports:export", args=["change-log"]),
+        {"model": "hazards.hazard", "format": "xlsx"},
+    )
+    job = ExportJob.objects.get(user=cast.auditor, exporter="change-log")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    export_job_run(job_id=job.pk)  # what the worker runs
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.rows_done == 3
+    with job.file.open("rb") as handle:
+        rows = list(load_workbook(io.BytesIO(handle.read())).active.iter_rows(values_only=True))
+    assert sorted(row[5] for row in rows[1:]) == sorted(hazard.pk for hazard in hazards)
