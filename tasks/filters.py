@@ -13,7 +13,7 @@ from portal.permissions import restrict
 from responsibilities.models import OrgUnit
 
 from .choices import Light, ReportState
-from .models import Assignment, Directive, ProgressReport, Section, Task
+from .models import Assignment, Directive, Milestone, ProgressReport, Section, Task
 from .selectors import annotate_task_light
 
 
@@ -73,10 +73,16 @@ class TaskFilterSet(StyledFilterSet):
     section = django_filters.ModelChoiceFilter(label=_("部分"), queryset=section_choices)
     unit = AssignedUnitFilter(label=_("责任单位"), queryset=unit_choices, method="by_unit")
     light = django_filters.ChoiceFilter(label=_("亮灯"), choices=Light.choices, method="by_light")
+    due_from = django_filters.DateFilter(
+        label=_("节点时限起"), method="by_due", widget=forms.HiddenInput()
+    )
+    due_to = django_filters.DateFilter(
+        label=_("节点时限止"), method="by_due", widget=forms.HiddenInput()
+    )
 
     class Meta:
         model = Task
-        fields = ["q", "directive", "section", "unit", "light"]
+        fields = ["q", "directive", "section", "unit", "light", "due_from", "due_to"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -93,6 +99,19 @@ class TaskFilterSet(StyledFilterSet):
         return queryset.filter(
             Exists(Assignment.objects.filter(task_id=OuterRef("pk"), unit_id=value.pk))
         )
+
+    def by_due(self, queryset, name, value):
+        """Tasks with a milestone due on or after ``due_from`` / on or before ``due_to``; both
+        together ask for one milestone inside the period (the auditor's ledger by period)."""
+        if not value:
+            return queryset
+        data = self.form.cleaned_data
+        if name == "due_to" and data.get("due_from"):
+            return queryset  # applied with due_from, on the same milestone
+        due = Q(due_on__gte=value) if name == "due_from" else Q(due_on__lte=value)
+        if name == "due_from" and data.get("due_to"):
+            due &= Q(due_on__lte=data["due_to"])
+        return queryset.filter(Exists(Milestone.objects.filter(due, task_id=OuterRef("pk"))))
 
     def by_light(self, queryset, name, value):
         if not value:

@@ -58,7 +58,15 @@ class Ledger:
 
 
 LEDGERS: tuple[Ledger, ...] = (
-    Ledger("tasks", _("任务台账"), "tasks.filters.TaskFilterSet", unit_param="unit"),
+    Ledger(
+        "tasks",
+        _("任务台账"),
+        "tasks.filters.TaskFilterSet",
+        period_label=_("节点完成时限"),
+        period_from="due_from",
+        period_to="due_to",
+        unit_param="unit",
+    ),
     Ledger(
         "progress-reports",
         _("进展报告台账"),

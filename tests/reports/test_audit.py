@@ -122,6 +122,20 @@ def test_the_period_of_a_ledger_without_dates_is_noted(cast):
     assert "state=all" in notices.query and "issued_after=2026-10-01" in notices.query
 
 
+def test_the_task_ledger_for_a_period_holds_the_tasks_with_a_milestone_due_in_it(client, cast):
+    inside = make_task(lead=cast.zhujian_unit, title="补建市政消火栓", number="7")
+    MilestoneFactory(task=inside, due_on=datetime.date(2026, 9, 30))
+    MilestoneFactory(task=inside, due_on=datetime.date(2026, 10, 31))
+    # Due before and after October, but nothing due inside it.
+    around = make_task(lead=cast.zhujian_unit, title="建设电动车停车棚", number="8")
+    MilestoneFactory(task=around, due_on=datetime.date(2026, 9, 1))
+    MilestoneFactory(task=around, due_on=datetime.date(2026, 11, 1))
+    client.force_login(cast.auditor)
+    response = client.get(INDEX, OCTOBER)
+    sheet = download(client, ledger_href(response, "tasks"))
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["补建市政消火栓"]
+
+
 def test_the_plan_ledger_for_a_period_holds_the_plans_issued_in_it(client, cast):
     from tests.emergency.factories import PlanFactory
 
