@@ -51,6 +51,20 @@ def city_name(issuer: str) -> str:
     return match.group(1) if match else ""
 
 
+def office_city() -> str:
+    """The city in the office unit's full name (寿光市安全生产委员会办公室 among its aliases),
+    for a directive whose issuer names none (one read from a bureau's web page)."""
+    from responsibilities.models import OrgUnit
+
+    for name, aliases in OrgUnit.objects.filter(
+        kind=OrgUnit.Kind.OFFICE, is_active=True
+    ).values_list("name", "aliases"):
+        for candidate in [name, *(aliases or [])]:
+            if city := city_name(str(candidate)):
+                return city
+    return ""
+
+
 def bulletin_title(city: str) -> str:
     return f"{city}{TITLE_SUFFIX}"
 
@@ -133,15 +147,16 @@ def _co_units(task_ids: set[int]) -> dict[int, list[str]]:
     return names
 
 
-def _notices(user, start: datetime.date, end: datetime.date) -> dict:
+def _notices(user, start: datetime.date, end: datetime.date, as_of: datetime.date) -> dict:
     from portal.supervision.models import SupervisionNotice
 
     end_of_month = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    end_of_day = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
     start_of_month = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     issued = Q(issued_on__gte=start, issued_on__lte=end)
     closed = Q(closed_at__gte=start_of_month, closed_at__lte=end_of_month)
-    open_at_end = Q(issued_on__lte=end) & (
-        Q(closed_at__isnull=True) | Q(closed_at__gt=end_of_month)
+    open_at_end = Q(issued_on__lte=as_of) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gt=end_of_day)
     )
     rows = (
         restrict(SupervisionNotice.objects.all(), user, "view")
@@ -199,7 +214,7 @@ def bulletin_content(*, user, year: int, month: int, today: datetime.date) -> di
     period = month_period(year, month)
     as_of = min(period.end, today)
     directive = _directive(user)
-    city = city_name(directive.issuer) if directive else ""
+    city = (city_name(directive.issuer) if directive else "") or office_city()
     content = {
         "version": SNAPSHOT_VERSION,
         "title": bulletin_title(city),
@@ -256,7 +271,7 @@ def bulletin_content(*, user, year: int, month: int, today: datetime.date) -> di
             }
             for m in sorted(overdue, key=lambda m: (m["due_on"], m["pk"]))
         ]
-    content["notices"] = _notices(user, period.start, period.end)
+    content["notices"] = _notices(user, period.start, period.end, as_of)
     content["hazards"] = _hazards(user, period, as_of, today)
     card = scorecard(period=period, today=today)
     content["ranking"] = {
@@ -576,14 +591,17 @@ def bulletin_document(
             key="notices",
             heading=_("督办情况"),
             paragraphs=[
-                _("本月下发督办单%(issued)d份，办结%(closed)d份，月末尚未办结%(open)d份。")
-                % {k: notices.get(k, 0) for k in ("issued", "closed", "open")}
+                _("本月下发督办单%(issued)d份，办结%(closed)d份；截至%(date)s尚未办结%(open)d份。")
+                % {
+                    "date": chinese_date(as_of),
+                    **{k: notices.get(k, 0) for k in ("issued", "closed", "open")},
+                }
             ],
             tables=[
                 Table(
                     key="notices",
                     numeric=True,
-                    header=[_("责任单位"), _("本月下发"), _("本月办结"), _("月末未办结")],
+                    header=[_("责任单位"), _("本月下发"), _("本月办结"), _("尚未办结")],
                     rows=[
                         [row["unit"], str(row["issued"]), str(row["closed"]), str(row["open"])]
                         for row in notices["units"]

@@ -110,6 +110,14 @@ def test_city_comes_from_the_directives_issuer():
     assert city_name("") == ""
 
 
+def test_without_a_city_in_the_issuer_the_office_units_full_name_gives_it(cast):
+    cast.office_unit.aliases = ["安委办", "寿光市安全生产委员会办公室"]
+    cast.office_unit.save()
+    DirectiveFactory(issuer="应急管理局", issued_on=d(6, 1))
+    content = bulletin_content(user=cast.office, year=2026, month=10, today=TODAY)
+    assert content["title"] == "寿光市城市安全发展工作月度通报"
+
+
 def test_october_content(cast):
     """Seen by the office on 5 November: October as it stood on 31 October.
 
@@ -181,7 +189,7 @@ def test_october_content(cast):
     text = "\n".join(p for s in document.sections for p in s.paragraphs)
     assert "任务总体完成率40.0%" in text
     assert "逾期未完成的节点1个，涉及牵头单位：市应急管理局（1个）" in text
-    assert "本月下发督办单2份，办结2份，月末尚未办结2份" in text
+    assert "本月下发督办单2份，办结2份；截至2026年10月31日尚未办结2份" in text
     assert "按期整改率33.3%" in text
     assert [s.heading for s in document.sections] == [
         "一、总体进展",
