@@ -266,6 +266,13 @@ def test_a_detail_pages_history_card_links_to_the_full_history(client, cast):
     assert history_url(hazard) in page
 
 
+def test_a_tasks_page_links_to_the_tasks_full_history(client, cast):
+    task = make_task(lead=cast.zhujian_unit)
+    client.force_login(cast.zhujian)
+    assert history_url(task) in client.get(task.get_absolute_url()).content.decode()
+    assert client.get(history_url(task)).status_code == 200
+
+
 def test_a_records_history_costs_the_same_queries_for_3_and_30_versions(cast):
     from portal.permissions import user_scope
     from portal.reports.audit import record_history
