@@ -48,7 +48,7 @@ NAV_ITEMS: list[NavItem] = [
         "accounts", _("账号管理"), "responsibilities:account-list", "people", audience="office"
     ),
     NavItem("calendar", _("节假日安排"), "calendar:year", "calendar3", audience="office"),
-    NavItem("reports", _("报表与审计"), "reports:index", "file-earmark-bar-graph"),
+    NavItem("reports", _("报表"), "reports:index", "file-earmark-bar-graph"),
     NavItem("api", _("接口文档"), "api-docs", "braces", audience="readers"),
     NavItem("admin", _("系统管理"), "admin:index", "gear", audience="admin"),
 ]

@@ -133,15 +133,22 @@ class RecordHistoryView(LoginRequiredMixin, TemplateView):
         history = record_history(user=self.request.user, model=model, pk=kwargs["pk"])
         if history is None:
             raise Http404(_("没有这条记录，或无权查看。"))
-        obj = history.obj
         ctx.update(
             history=history,
             verbose_name=model._meta.verbose_name,
-            detail_url=obj.get_absolute_url()
-            if obj is not None and hasattr(obj, "get_absolute_url")
-            else None,
+            detail_url=_detail_url(history.obj),
         )
         return ctx
+
+
+def _detail_url(obj) -> str | None:
+    """The record's own page, when it still exists and has one."""
+    if obj is None or not hasattr(obj, "get_absolute_url"):
+        return None
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return None
 
 
 class ChangeLogView(LoginRequiredMixin, TemplateView):

@@ -64,3 +64,34 @@ def test_the_auditor_exports_one_months_hazard_ledger_and_opens_it(
     assert header[1] == "隐患编号" and header[2] == "排查时间"
     assert sorted(row[1] for row in rows) == sorted(hazard.code for hazard in october)
     assert all(row[2].date().month == 10 for row in rows)
+
+
+def test_the_auditor_follows_a_hazards_changes_from_its_page_to_the_change_log(
+    cast, browser_page, screenshot_dir
+):
+    from hazards.choices import HazardState
+
+    hazard = HazardFactory(township=cast.houzhen_unit, responsible_unit=cast.zhujian_unit)
+    hazard._history_user = cast.office
+    hazard.state = HazardState.CONFIRMED
+    hazard.responsible_unit = cast.yingji_unit
+    hazard.save()
+    page = browser_page
+    sign_in(page, cast.auditor, hazard.get_absolute_url())
+
+    page.click("[data-testid=full-history]")
+    page.wait_for_url("**/reports/history/hazards.hazard/*/")
+    newest = page.locator("[data-testid=version]").first
+    assert newest.get_attribute("data-kind") == "~"
+    text = newest.inner_text()
+    assert "市住建局" in text and "市应急管理局" in text and "t-office" in text
+    page.screenshot(path=str(screenshot_dir / "record-history.png"), full_page=True)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "record-history.png"), full_page=True)
+
+    page.goto(f"{page.base_url}/reports/changes/?model=hazards.hazard")
+    rows = page.locator("[data-testid=change-row]")
+    assert rows.count() == 2
+    page.screenshot(path=str(SCREENS / "change-log.png"), full_page=True)
+    # The auditor reads and changes nothing: no form here writes.
+    assert page.locator("form[method=post]:not([action*=logout]):not([action*=i18n])").count() == 0
