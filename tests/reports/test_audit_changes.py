@@ -242,11 +242,32 @@ def test_a_bad_as_of_date_is_named_and_nothing_is_listed(client, cast, raw, mess
     assert message in response.context["error"] and response.context["rows"] == []
 
 
-def test_every_as_of_register_renders_for_the_auditor(client, cast, hazard_with_a_past):
+def test_every_as_of_register_lists_its_records_with_their_columns(client, cast):
+    from tests.emergency.factories import PlanFactory, StockpileFactory
+    from tests.risks.factories import RiskPointFactory
+    from tests.supervision.factories import SupervisionNoticeFactory
+    from tests.tasks.factories import MilestoneFactory, make_task
+
+    task = make_task(lead=cast.zhujian_unit, title="补建市政消火栓")
+    made = {
+        "tasks": task,
+        "milestones": MilestoneFactory(task=task, text="补建848个市政消火栓"),
+        "hazards": HazardFactory(township=cast.houzhen_unit, responsible_unit=cast.zhujian_unit),
+        "risk-points": RiskPointFactory(township=cast.houzhen_unit),
+        "plans": PlanFactory(owner_unit=cast.yingji_unit),
+        "stockpiles": StockpileFactory(owner_unit=cast.yingji_unit),
+        "supervision-notices": SupervisionNoticeFactory(unit=cast.zhujian_unit),
+    }
+    assert set(made) == set(AS_OF_REGISTERS)
     client.force_login(cast.auditor)
-    for key in AS_OF_REGISTERS:
-        assert client.get(as_of_url(key, "2026-10-20")).status_code == 200, key
-    assert client.get(as_of_url("nothing", "2026-10-20")).status_code == 404
+    today = timezone.localdate().isoformat()
+    for key, obj in made.items():
+        response = client.get(as_of_url(key, today))
+        assert response.status_code == 200, key
+        (row,) = response.context["rows"]
+        assert row["pk"] == obj.pk, key
+        assert len(row["cells"]) == len(AS_OF_REGISTERS[key].columns)
+    assert client.get(as_of_url("nothing", today)).status_code == 404
 
 
 def test_an_as_of_page_costs_the_same_queries_for_10_and_300_hazards(client, cast):
