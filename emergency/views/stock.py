@@ -7,10 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from portal.permissions import user_scope
 from portal.views import PortalCreateView, PortalDetailView, PortalListView, PortalUpdateView
 
 from .. import selectors
@@ -97,6 +98,8 @@ class StockMoveView(StockpileDetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         from ..services import stock_move
 
         self.object = self.get_object()

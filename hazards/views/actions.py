@@ -187,6 +187,8 @@ class HazardActionView(LoginRequiredMixin, View):
     def post(self, request, pk: int, action: str):
         if action not in ACTIONS:
             raise Http404
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         hazard = selectors.hazard_detail(user=request.user, pk=pk)
         listing = selectors.hazard_listing(hazard)
         form = ACTIONS[action].form_class(request.POST, request.FILES, prefix=action)

@@ -4,7 +4,7 @@ its reply and close forms, the A4 print page and the Word download."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
@@ -105,6 +105,8 @@ class NoticeActionView(NoticeDetailView):
     done_message = ""
 
     def post(self, request, *args, **kwargs):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(gettext_lazy("只读账号不能修改。"))
         self.object = self.get_object()
         form = self.form_class(request.POST)
         if form.is_valid():

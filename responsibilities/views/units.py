@@ -165,6 +165,8 @@ class MembershipAddView(LoginRequiredMixin, View):
     """POST from the unit page (htmx): add a member, answer with the members card."""
 
     def post(self, request, pk):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         unit = get_object_or_404(restrict(OrgUnit.objects.all(), request.user, "view"), pk=pk)
         form = MembershipAddForm(request.POST, unit=unit)
         if form.is_valid():
@@ -293,6 +295,8 @@ class GridUpdateView(PortalUpdateView):
 
 class GridOfficerAddView(LoginRequiredMixin, View):
     def post(self, request, pk):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         grid = get_object_or_404(restrict(Grid.objects.all(), request.user, "view"), pk=pk)
         form = GridOfficerForm(request.POST)
         if form.is_valid():

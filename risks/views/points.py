@@ -137,6 +137,8 @@ class _PointFormPost(LoginRequiredMixin, View):
     context_name = ""
 
     def post(self, request, pk: int):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         point = selectors.risk_point_detail(user=request.user, pk=pk)
         form = self.make_form(request)
         if form.is_valid():

@@ -170,6 +170,8 @@ class ReportActionView(LoginRequiredMixin, View):
     done_message = ""
 
     def post(self, request, pk):
+        if user_scope(request.user).read_only:
+            raise PermissionDenied(_("只读账号不能修改。"))
         report = get_object_or_404(report_list(user=request.user), pk=pk)
         form = ReportCommentForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""

@@ -181,7 +181,7 @@ def test_auditor_reads_a_point_without_edit_assess_or_retire(client, cast):
     for testid in ("edit", "action-assess", "action-retire"):
         assert f'data-testid="{testid}"' not in body
     response = client.post(assess_url(point), lec("6", "6", "15"))
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert not Assessment.objects.exists()
 
 
