@@ -24,7 +24,7 @@ from portal.permissions import require
 from portal.supervision.documents import BODY_FONT, TITLE_FONT, chinese_date, issuer_name
 from responsibilities.models import OrgUnit
 
-from .choices import LEVEL_RANK, ControlLevel, RiskCategory, RiskLevel
+from .choices import LEVEL_RANK, LEVEL_SHORT, ControlLevel, RiskCategory, RiskLevel
 from .models import RiskPoint, WhitePaper
 
 SNAPSHOT_VERSION = 1
@@ -49,6 +49,11 @@ def level_key(level: str) -> str:
 
 def level_label(key: str) -> str:
     return _("未评估") if key == NO_LEVEL else str(RiskLevel(key).label)
+
+
+def level_short(key: str) -> str:
+    """重大 / 较大 / 一般 / 低, for narrow columns."""
+    return _("未评估") if key == NO_LEVEL else str(LEVEL_SHORT[RiskLevel(key)])
 
 
 def _rank(key: str) -> int:
@@ -253,8 +258,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     foot: list[str] | None = None
-    caption: str = ""
     key: str = ""  # a stable name for the page's tests and styles
+    numeric: bool = False  # every column after the first is a figure (centred)
 
 
 @dataclass(frozen=True)
@@ -328,6 +333,7 @@ def whitepaper_document(paper: WhitePaper, *, issuer: str | None = None) -> Whit
         tables=[
             Table(
                 key="overview",
+                numeric=True,
                 header=[_("风险等级"), _("数量（处）"), _("占比")],
                 rows=[
                     [level_label(key), str(totals.get(key, 0)), _share(totals.get(key, 0), total)]
@@ -341,6 +347,7 @@ def whitepaper_document(paper: WhitePaper, *, issuer: str | None = None) -> Whit
     def counts_table(key: str, first: str, items: list[tuple[str, dict, int]]) -> Table:
         return Table(
             key=key,
+            numeric=True,
             header=[first, *level_header, _("合计")],
             rows=[_counts_row(name, counts, n) for name, counts, n in items],
             foot=_counts_row(_("合计"), totals, total),
@@ -401,7 +408,7 @@ def whitepaper_document(paper: WhitePaper, *, issuer: str | None = None) -> Whit
                         str(i),
                         row["code"],
                         row["name"],
-                        level_label(row["level"]),
+                        level_short(row["level"]),
                         row["township"],
                         _measures(row["measures"]),
                         _control_label(row["control_level"]),
@@ -451,6 +458,7 @@ def _changes_section(snap: dict) -> Section:
     }
     deltas = Table(
         key="level-deltas",
+        numeric=True,
         header=[_("风险等级"), _("上一版（处）"), _("本版（处）"), _("增减")],
         rows=[
             [
@@ -466,10 +474,10 @@ def _changes_section(snap: dict) -> Section:
     for kind, label in kinds:
         for row in changes[kind]:
             if kind in ("added", "retired"):
-                before = "" if kind == "added" else level_label(row["level"])
-                after = level_label(row["level"]) if kind == "added" else ""
+                before = "" if kind == "added" else level_short(row["level"])
+                after = level_short(row["level"]) if kind == "added" else ""
             else:
-                before, after = level_label(row["from"]), level_label(row["to"])
+                before, after = level_short(row["from"]), level_short(row["to"])
             listed.append([label, row["code"], row["name"], before, after])
     paragraphs = [summary]
     if len(listed) > CHANGE_LIST_LIMIT:
@@ -500,6 +508,7 @@ def whitepaper_docx(document: WhitePaperDocument) -> bytes:
     """The edition as an A4 Word document: title page lines, then each section with its
     paragraphs and tables (grid style, 五号 text in tables)."""
     from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -517,6 +526,19 @@ def whitepaper_docx(document: WhitePaperDocument) -> bytes:
         r.font.name = font
         r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         return r
+
+    def cell_style_named(name, size):
+        # One paragraph style per table text size: fonts set once, not on each of many cells.
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(size)
+        style.font.name = BODY_FONT
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+        style.paragraph_format.space_after = Pt(0)
+        return style
+
+    cells = cell_style_named("Chengan Table", 10.5)
+    wide_cells = cell_style_named("Chengan Wide Table", 9)
 
     def paragraph(text="", *, align=None, indent=True, **style):
         p = doc.add_paragraph()
@@ -545,14 +567,21 @@ def whitepaper_docx(document: WhitePaperDocument) -> bytes:
         for text in part.paragraphs:
             paragraph(text)
         for table in part.tables:
+            cell_style = wide_cells if len(table.header) >= 8 else cells
             rows = [table.header, *table.rows, *([table.foot] if table.foot else [])]
-            grid = doc.add_table(rows=len(rows), cols=len(table.header))
+            grid = doc.add_table(rows=0, cols=len(table.header))
             grid.style = "Table Grid"
             for r, values in enumerate(rows):
                 bold = r == 0 or (table.foot is not None and r == len(rows) - 1)
-                for c, value in enumerate(values):
-                    cell_paragraph = grid.cell(r, c).paragraphs[0]
-                    run(cell_paragraph, value, size=10.5 if len(table.header) < 8 else 9, bold=bold)
+                # add_row().cells once per row: grid.cell(r, c) walks the whole table each call
+                for c, (cell, value) in enumerate(zip(grid.add_row().cells, values, strict=True)):
+                    cell_paragraph = cell.paragraphs[0]
+                    # the style's id straight into the XML: ``paragraph.style = ...`` searches
+                    # every style for the default on each call
+                    cell_paragraph._p.style = cell_style.style_id
+                    if r == 0 or (table.numeric and c > 0):
+                        cell_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    cell_paragraph.add_run(value).bold = bold or None
             doc.add_paragraph()
 
     out = io.BytesIO()

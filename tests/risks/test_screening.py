@@ -14,6 +14,7 @@ from risks.catalogue import bounding_box, haversine_m, township_name_at
 from risks.choices import RestrictionKind, RiskLevel, ScreeningVerdict
 from risks.models import IndustryRestriction, ProjectScreening
 from risks.services_screening import screening_run
+from tests.querycount import assert_constant_queries
 from tests.responsibilities.factories import TownshipFactory
 from tests.risks.factories import RiskPointFactory
 
@@ -330,3 +331,25 @@ def test_the_auditor_reads_screenings_and_unit_staff_do_not(client, cast, shengc
     assert client.get(screening.get_absolute_url()).status_code == 403
     points = reverse("risks:screening-points", args=[screening.pk])
     assert client.get(points).status_code == 403
+
+
+def test_the_history_of_screenings_costs_the_same_queries_for_few_and_many(
+    client, cast, shengcheng
+):
+    def grow(n):
+        while ProjectScreening.objects.count() < n:
+            ProjectScreening.objects.create(
+                project_name=f"项目{ProjectScreening.objects.count()}",
+                industry_text="文化",
+                township=shengcheng,
+                verdict=ScreeningVerdict.ALLOWED,
+                screened_by=cast.office,
+            )
+
+    def fetch():
+        response = client.get(LIST_URL, {"page_size": 200})
+        assert response.status_code == 200
+        assert len(response.context["object_list"]) == ProjectScreening.objects.count()
+
+    client.force_login(cast.office)
+    assert_constant_queries(grow, fetch, sizes=(5, 60))

@@ -21,6 +21,7 @@ from risks.whitepaper import (
     whitepaper_publish,
     whitepaper_snapshot,
 )
+from tests.querycount import assert_constant_queries
 from tests.risks.factories import RiskPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -320,3 +321,25 @@ def test_bad_form_input_is_explained_and_nothing_is_published(client, cast, data
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not WhitePaper.objects.exists()
+
+
+def test_the_list_of_editions_costs_the_same_queries_for_few_and_many(client, cast):
+    def grow(n):
+        while WhitePaper.objects.count() < n:
+            latest = WhitePaper.objects.order_by("as_of").first()
+            as_of = (latest.as_of if latest else TODAY) - datetime.timedelta(days=1)
+            WhitePaper.objects.create(
+                title=default_title(as_of),
+                as_of=as_of,
+                snapshot={"totals": {"points": 0}},
+                published_by=cast.office,
+                previous=latest,
+            )
+
+    def fetch():
+        response = client.get(reverse("risks:whitepaper-list"), {"page_size": 200})
+        assert response.status_code == 200
+        assert len(response.context["object_list"]) == WhitePaper.objects.count()
+
+    client.force_login(cast.zhujian)
+    assert_constant_queries(grow, fetch, sizes=(5, 60))
