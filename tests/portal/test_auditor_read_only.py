@@ -3,7 +3,9 @@
 Every URL pattern of the project is walked (``get_resolver``, recursively, the API router and
 the admin included), built with the pk of a real object of the model its view serves (made with
 every app's factories, plus the records those have no factory for), and the auditor POSTs to
-it; API endpoints also get PUT, PATCH and DELETE. Each answer must be a refusal (403), a 404
+it — with the form an administrator is offered for that URL, filled as the page fills it
+(an edit form carries the record's own values, so it is a valid change), or empty where no
+page offers one; API endpoints also get PUT, PATCH and DELETE. Each answer must be a refusal (403), a 404
 from a view that loads its object for change through ``restrict`` (which finds nothing for a
 read-only account, as the permission matrix expects), or a 405 from a page that only reads;
 the admin sends a non-staff account to its own login. And nothing in the database changes:
@@ -23,12 +25,15 @@ import inspect
 import re
 import uuid
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import factory
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -393,6 +398,93 @@ def routes_to_post(cast):
     return built, unbuilt
 
 
+# --- the forms the office is offered, filled as the office would post them ------------------
+
+
+class _FormHarvester(HTMLParser):
+    """Every ``<form method="post">`` of a page: its action and the values it would submit
+    (text, hidden, checked boxes, selected options, textareas; files and the CSRF token left
+    out)."""
+
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url = page_url
+        self.forms: dict[str, dict[str, list[str]]] = {}
+        self._form: dict[str, list[str]] | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+        self._textarea: str | None = None
+
+    def _add(self, name, value):
+        if self._form is not None and name and name != "csrfmiddlewaretoken":
+            self._form.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {}
+            action = a.get("action") or self.page_url
+            self.forms.setdefault(urljoin(self.page_url, action).split("?")[0], self._form)
+        elif self._form is None:
+            return
+        elif tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("file", "submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._add(a.get("name"), a.get("value") or ("on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self._select, self._select_first, self._select_chosen = a.get("name"), None, False
+        elif tag == "option" and self._select:
+            value = a.get("value") or ""
+            if self._select_first is None and value:
+                self._select_first = value
+            if "selected" in a:
+                self._add(self._select, value)
+                self._select_chosen = True
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self._add(self._textarea, "")
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            values = self._form[self._textarea]
+            values[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if not self._select_chosen and self._select_first is not None:
+                self._add(self._select, self._select_first)
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def office_forms(admin, routes) -> dict[str, dict[str, list[str]]]:
+    """The forms an administrator is offered on every page the walk reaches, by the URL they
+    post to: posted by the auditor, an edit form prefilled with the record's own values is a
+    valid change, so a view that forgot the check would save it."""
+    browser = Client(raise_request_exception=False)
+    browser.force_login(admin)
+    forms: dict[str, dict[str, list[str]]] = {}
+    for route, url in routes:
+        if route.is_admin or route.is_api or route.url_name in OWN_WRITES:
+            continue
+        response = browser.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        content = getattr(response, "content", b"")
+        harvester = _FormHarvester(url)
+        harvester.feed(content.decode(errors="replace"))
+        for action, data in harvester.forms.items():
+            forms.setdefault(action, data)
+    return forms
+
+
 # --- the database, compared -------------------------------------------------------------------
 
 UNCOMPARED_TABLES = {
@@ -455,6 +547,9 @@ def test_the_auditor_cannot_change_anything_anywhere(client, cast):
     checked = [(route, url) for route, url in built if not _exempt(route)]
     assert len(checked) > 300, "the walk found too few URL patterns"
 
+    filled = office_forms(cast.admin, checked)
+    assert len(filled) > 50, "too few forms found to fill"
+
     client.force_login(auditor)
     digest_before = content_digest()
     counts = row_counts()
@@ -464,7 +559,7 @@ def test_the_auditor_cannot_change_anything_anywhere(client, cast):
         for method in methods:
             response = getattr(client, method)(
                 url,
-                data={} if method == "post" else "{}",
+                data=filled.get(url, {}) if method == "post" else "{}",
                 **({} if method == "post" else {"content_type": "application/json"}),
             )
             if not _answer_ok(route, response):
