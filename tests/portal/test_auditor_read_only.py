@@ -5,7 +5,8 @@ the admin included), built with the pk of a real object of the model its view se
 every app's factories, plus the records those have no factory for), and the auditor POSTs to
 it — with the form an administrator is offered for that URL, filled as the page fills it
 (an edit form carries the record's own values, so it is a valid change), or empty where no
-page offers one; API endpoints also get PUT, PATCH and DELETE. Each answer must be a refusal (403), a 404
+page offers one; API endpoints also get PUT, PATCH and DELETE, with the record's own JSON as
+an administrator reads it. Each answer must be a refusal (403), a 404
 from a view that loads its object for change through ``restrict`` (which finds nothing for a
 read-only account, as the permission matrix expects), or a 405 from a page that only reads;
 the admin sends a non-staff account to its own login. And nothing in the database changes:
@@ -485,6 +486,31 @@ def office_forms(admin, routes) -> dict[str, dict[str, list[str]]]:
     return forms
 
 
+def api_bodies(admin, routes) -> dict[str, str]:
+    """For each API record, its own representation as an administrator reads it (a valid PUT
+    or PATCH of itself); for each list, a record of it (a valid-looking POST of a copy)."""
+    reader = Client(raise_request_exception=False)
+    reader.force_login(admin)
+    bodies: dict[str, str] = {}
+    lists = {}
+    for route, url in routes:
+        if not route.is_api or not route.url_name:
+            continue
+        if route.url_name.endswith("-list"):
+            lists[route.url_name.removesuffix("-list")] = url
+        if not route.url_name.endswith("-detail"):
+            continue
+        response = reader.get(url)
+        if response.status_code == 200:
+            bodies[url] = response.content.decode()
+            basename = route.url_name.removesuffix("-detail")
+            bodies.setdefault(f"list:{basename}", bodies[url])
+    for basename, url in lists.items():
+        if f"list:{basename}" in bodies:
+            bodies[url] = bodies.pop(f"list:{basename}")
+    return bodies
+
+
 # --- the database, compared -------------------------------------------------------------------
 
 UNCOMPARED_TABLES = {
@@ -549,6 +575,8 @@ def test_the_auditor_cannot_change_anything_anywhere(client, cast):
 
     filled = office_forms(cast.admin, checked)
     assert len(filled) > 50, "too few forms found to fill"
+    bodies = api_bodies(cast.admin, checked)
+    assert len(bodies) > 40, "too few API records read"
 
     client.force_login(auditor)
     digest_before = content_digest()
@@ -557,11 +585,11 @@ def test_the_auditor_cannot_change_anything_anywhere(client, cast):
     for route, url in checked:
         methods = API_METHODS if route.is_api else ("post",)
         for method in methods:
-            response = getattr(client, method)(
-                url,
-                data=filled.get(url, {}) if method == "post" else "{}",
-                **({} if method == "post" else {"content_type": "application/json"}),
-            )
+            if route.is_api:
+                body = bodies.get(url, "{}") if method != "delete" else ""
+                response = getattr(client, method)(url, body, content_type="application/json")
+            else:
+                response = client.post(url, filled.get(url, {}))
             if not _answer_ok(route, response):
                 wrong_answers.append(
                     f"{method.upper()} {url} ({route.name}) → {response.status_code}"
