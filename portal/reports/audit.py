@@ -37,6 +37,9 @@ from portal.exports import Column, cell_value
 from portal.models import PortalModel
 from portal.permissions import restrict, user_scope
 
+# Dates before this are typing slips (0026 for 2026); far dates would overflow the time zone.
+EARLIEST = datetime.date(1900, 1, 1)
+
 # --- ledgers ---------------------------------------------------------------------------------
 
 
@@ -445,6 +448,8 @@ class Cursor:
         try:
             date, label, history_id = text.split("|")
             moment = datetime.datetime.fromisoformat(date)
+            if moment.year < EARLIEST.year:
+                return None
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
             return cls(moment, label, int(history_id))
@@ -610,7 +615,10 @@ def parse_change_log_query(params: QueryDict | dict) -> tuple[ChangeLogQuery, di
         raw = (get(name) or "").strip()
         if raw:
             try:
-                setattr(query, attr, datetime.date.fromisoformat(raw))
+                day = datetime.date.fromisoformat(raw)
+                if not EARLIEST.year <= day.year <= 9998:
+                    raise ValueError(raw)
+                setattr(query, attr, day)
             except ValueError:
                 errors[name] = str(
                     _("日期“%(value)s”无效，请按 YYYY-MM-DD 填写。") % {"value": raw}
@@ -627,7 +635,7 @@ def parse_change_log_query(params: QueryDict | dict) -> tuple[ChangeLogQuery, di
         user_model = get_user_model()
         found = (
             user_model.objects.filter(pk=int(raw_user)).values_list("pk", flat=True).first()
-            if raw_user.isdigit()
+            if raw_user.isdigit() and len(raw_user) <= 9
             else user_model.objects.filter(username=raw_user).values_list("pk", flat=True).first()
         )
         if found is None:
@@ -810,6 +818,8 @@ def parse_as_of_date(raw: str | None) -> datetime.date:
         raise ValidationError(_("请选择日期。"), code="required")
     try:
         day = datetime.date.fromisoformat(raw)
+        if day < EARLIEST:
+            raise ValueError(raw)
     except ValueError:
         raise ValidationError(
             _("日期“%(value)s”无效，请按 YYYY-MM-DD 填写。") % {"value": raw}, code="invalid"

@@ -95,6 +95,15 @@ def test_bad_change_log_filters_are_named_and_nothing_breaks(client, cast):
     assert response.context["page"] is None
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"from": "0001-01-01"}, {"to": "9999-12-31"}, {"user": "9" * 30}, {"before": "x|y"}],
+)
+def test_extreme_change_log_input_is_answered_not_a_server_error(client, cast, params):
+    client.force_login(cast.auditor)
+    assert client.get(CHANGES, params).status_code == 200
+
+
 def test_the_change_log_pages_by_keyset_without_losing_or_repeating_rows(cast):
     hazards = [HazardFactory(township=cast.houzhen_unit) for _ in range(7)]
     same_moment = at(datetime.date(2026, 10, 15))
@@ -233,7 +242,13 @@ def test_the_as_of_list_downloads_as_excel_with_the_same_rows(client, cast, haza
 
 
 @pytest.mark.parametrize(
-    "raw, message", [("2026-02-30", "无效"), ("yesterday", "无效"), ("2999-01-01", "晚于今天")]
+    "raw, message",
+    [
+        ("2026-02-30", "无效"),
+        ("yesterday", "无效"),
+        ("0026-10-01", "无效"),
+        ("2999-01-01", "晚于今天"),
+    ],
 )
 def test_a_bad_as_of_date_is_named_and_nothing_is_listed(client, cast, raw, message):
     client.force_login(cast.auditor)
