@@ -714,8 +714,15 @@ def _more(n: int) -> list[str]:
 
 
 def issued_document(bulletin: Bulletin) -> BulletinDocument:
+    # The snapshot names its month; one without (a row made by hand) still shows its period.
+    content = {
+        "year": bulletin.year,
+        "month": bulletin.month,
+        "as_of": month_period(bulletin.year, bulletin.month).end.isoformat(),
+        **(bulletin.snapshot or {}),
+    }
     return bulletin_document(
-        bulletin.snapshot,
+        content,
         next_steps=bulletin.next_steps,
         number=bulletin.number,
         issued_on=timezone.localdate(bulletin.issued_at) if bulletin.issued_at else None,

@@ -362,3 +362,15 @@ def test_others_cannot_issue_from_the_page(client, november, who):
     url = reverse("reports:bulletin-issue", args=[2026, 10])
     assert client.post(url, {"next_steps": "下步。"}).status_code == 403
     assert not Bulletin.objects.exists()
+
+
+def test_an_issued_bulletin_without_its_snapshot_still_shows_its_period(client, cast):
+    """A row made by hand (the admin, a restore) has no frozen figures: its page shows the
+    period and the number, not an error."""
+    bulletin = Bulletin.objects.create(
+        year=2026, month=9, number="〔2026〕第99期", title="九月通报", issued_by=cast.office
+    )
+    client.force_login(cast.auditor)
+    response = client.get(reverse("reports:bulletin-issued", args=[bulletin.pk]))
+    assert response.status_code == 200
+    assert "〔2026〕第99期" in response.content.decode()
